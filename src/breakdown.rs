@@ -28,7 +28,10 @@ use crate::profile::Profile;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "Vec<Characteristic>", into = "Vec<Characteristic>"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "Vec<Characteristic>", into = "Vec<Characteristic>")
+)]
 pub struct Breakdown {
     characteristics: Vec<Characteristic>,
 }
@@ -340,7 +343,10 @@ mod tests {
     fn conform_reorders_and_checks_shape() {
         let b = Breakdown::parse(["sex", "ethnicity"]).unwrap();
         let g = Group::parse([("ethnicity", "Black"), ("sex", "female")]).unwrap();
-        assert_eq!(b.conform(g).unwrap().to_string(), "sex=female, ethnicity=Black");
+        assert_eq!(
+            b.conform(g).unwrap().to_string(),
+            "sex=female, ethnicity=Black"
+        );
         let short = Group::parse([("sex", "female")]).unwrap();
         assert_eq!(
             b.conform(short).unwrap_err().to_string(),

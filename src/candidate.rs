@@ -135,6 +135,9 @@ mod tests {
     #[test]
     fn parse_rejects_non_uuid_and_names_it() {
         let err = "APP-1".parse::<CandidateId>().unwrap_err();
-        assert_eq!(err.to_string(), "invalid candidate id \"APP-1\": expected a uuid");
+        assert_eq!(
+            err.to_string(),
+            "invalid candidate id \"APP-1\": expected a uuid"
+        );
     }
 }

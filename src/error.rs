@@ -73,7 +73,10 @@ pub enum Error {
         candidate: CandidateId,
     },
     /// A stage result names a stage the pipeline does not have.
-    #[error("{}stage {stage:?} is not a stage of pipeline {pipeline:?}", candidate_prefix(candidate))]
+    #[error(
+        "{}stage {stage:?} is not a stage of pipeline {pipeline:?}",
+        candidate_prefix(candidate)
+    )]
     UnknownStage {
         /// The candidate, when the stage came from a journey.
         candidate: Option<CandidateId>,
@@ -83,7 +86,9 @@ pub enum Error {
         pipeline: String,
     },
     /// A stage result comes before one that precedes it in the pipeline.
-    #[error("candidate {candidate}: stage {stage} comes after {after} in the journey, but before it in the pipeline")]
+    #[error(
+        "candidate {candidate}: stage {stage} comes after {after} in the journey, but before it in the pipeline"
+    )]
     StageOutOfOrder {
         /// The candidate.
         candidate: CandidateId,
@@ -101,7 +106,9 @@ pub enum Error {
         stage: Stage,
     },
     /// A result follows a failed or withdrew result.
-    #[error("candidate {candidate}: stage {stage} has a result after the candidate {exit} at {exit_stage}; nothing may follow failed or withdrew")]
+    #[error(
+        "candidate {candidate}: stage {stage} has a result after the candidate {exit} at {exit_stage}; nothing may follow failed or withdrew"
+    )]
     ResultAfterExit {
         /// The candidate.
         candidate: CandidateId,
@@ -113,7 +120,9 @@ pub enum Error {
         exit: Outcome,
     },
     /// A pending result is followed by another result.
-    #[error("candidate {candidate}: stage {stage} is pending but is not the last result; pending must be last")]
+    #[error(
+        "candidate {candidate}: stage {stage} is pending but is not the last result; pending must be last"
+    )]
     PendingNotLast {
         /// The candidate.
         candidate: CandidateId,
@@ -121,7 +130,9 @@ pub enum Error {
         stage: Stage,
     },
     /// A result's date is before an earlier result's date.
-    #[error("candidate {candidate}: stage {stage} is dated {date}, before {previous_stage} on {previous_date}; dates must not go backwards")]
+    #[error(
+        "candidate {candidate}: stage {stage} is dated {date}, before {previous_stage} on {previous_date}; dates must not go backwards"
+    )]
     DateBackwards {
         /// The candidate.
         candidate: CandidateId,
@@ -135,7 +146,9 @@ pub enum Error {
         previous_date: NaiveDate,
     },
     /// A stage between the first and the last result has no result.
-    #[error("candidate {candidate}: stage {stage} has no result, but the journey goes past it; record it, as exempt if the candidate skipped it by rule")]
+    #[error(
+        "candidate {candidate}: stage {stage} has no result, but the journey goes past it; record it, as exempt if the candidate skipped it by rule"
+    )]
     MissingStage {
         /// The candidate.
         candidate: CandidateId,
@@ -171,7 +184,9 @@ pub enum Error {
         found: String,
     },
     /// A group does not have exactly the characteristics of the breakdown.
-    #[error("group {group} does not match the breakdown [{expected}]: expected one category for each of its characteristics")]
+    #[error(
+        "group {group} does not match the breakdown [{expected}]: expected one category for each of its characteristics"
+    )]
     GroupShape {
         /// The group as given.
         group: String,

@@ -199,13 +199,14 @@ impl Journey {
         let stages = pipeline.stages();
         let mut last_dated: Option<(usize, NaiveDate)> = None;
         for result in results {
-            let index = pipeline
-                .stage_index(result.stage.name())
-                .ok_or_else(|| Error::UnknownStage {
-                    candidate: Some(candidate),
-                    stage: result.stage.name().to_owned(),
-                    pipeline: pipeline.name().to_owned(),
-                })?;
+            let index =
+                pipeline
+                    .stage_index(result.stage.name())
+                    .ok_or_else(|| Error::UnknownStage {
+                        candidate: Some(candidate),
+                        stage: result.stage.name().to_owned(),
+                        pipeline: pipeline.name().to_owned(),
+                    })?;
             if let Some(prev) = steps.last() {
                 let prev_index = usize::from(prev.stage);
                 if index <= prev_index {
@@ -426,7 +427,10 @@ mod tests {
         let c = id().to_string();
         let cases: Vec<(Vec<StageResult>, &str)> = vec![
             (vec![], "journey has no stage results"),
-            (vec![r("zz", Outcome::Passed)], "stage \"zz\" is not a stage of pipeline \"p\""),
+            (
+                vec![r("zz", Outcome::Passed)],
+                "stage \"zz\" is not a stage of pipeline \"p\"",
+            ),
             (
                 vec![r("a", Outcome::Passed), r("a", Outcome::Passed)],
                 "stage a appears more than once",
@@ -459,7 +463,10 @@ mod tests {
         for (results, expected) in cases {
             let err = Journey::new(&p, id(), results.clone()).unwrap_err();
             let msg = err.to_string();
-            assert!(msg.contains(expected), "{msg:?} should contain {expected:?}");
+            assert!(
+                msg.contains(expected),
+                "{msg:?} should contain {expected:?}"
+            );
             assert!(msg.starts_with(&format!("candidate {c}: ")), "{msg}");
         }
     }

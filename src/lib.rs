@@ -1,20 +1,144 @@
-//! positive-action: crate docs are written below once the funnel lands.
+//! # positive-action
+//!
+//! Models **positive action pipelines**, the recruitment, promotion and
+//! specialist-selection processes that employers run, and the positive
+//! action that helps under-represented groups through them. It computes what
+//! equality monitoring needs, exactly and fast: stage pass rates, conversion
+//! funnels, adverse impact ratios and the statistics that make them
+//! defensible.
+//!
+//! UK police forces are the first users: they must show, stage by stage,
+//! where candidates from each group fall away, whether a stage has adverse
+//! impact, and whether their positive action (Step In, Step Up, Step Across,
+//! mentoring, workshops, development programmes) closed the gap, all within
+//! the Equality Act 2010.
+//!
+//! ## The domain in five minutes
+//!
+//! - A [`Candidate`] is a person, identified by a [`CandidateId`] (a UUID;
+//!   [`CandidateId::from_external`] turns any applicant-tracking id into a
+//!   stable one).
+//! - A [`Characteristic`] is a dimension of equality monitoring: one of the
+//!   nine protected characteristics of the Act ([`ProtectedCharacteristic`])
+//!   or a local one (Welsh language, neurodivergence).
+//! - A [`Category`] is a candidate's value for it: a declared label,
+//!   **prefer not to say**, or **not recorded**. The last two are distinct
+//!   states, never empty strings, never dropped.
+//! - A [`Profile`] holds a candidate's categories. Its `Debug` output never
+//!   prints them: equality data is special category personal data.
+//! - A [`Pipeline`] is an ordered list of [`Stage`]s with a [`PipelineKind`]:
+//!   recruitment (Step In), promotion from one [`Rank`] to the next (Step
+//!   Up), specialist selection (Step Across), or selection into a
+//!   development programme.
+//! - A [`Journey`] is one application of one candidate to one pipeline: an
+//!   [`Outcome`] per stage (passed, failed, withdrew, pending, exempt),
+//!   validated on construction. [`Applications`] holds the candidates and
+//!   journeys of one pipeline.
+//! - A [`Breakdown`] (by sex, by ethnicity, or intersectional by both)
+//!   splits candidates into [`Group`]s.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! records   Candidate, Profile, Pipeline, Journey        (validated on construction)
+//!    |
+//! aggregate FunnelCounts: dense counts per (stage, group, outcome); mergeable
+//!    |
+//! analyses  Funnel (rates, conversion, drop-off, bottom line)
+//! ```
+//!
+//! [`FunnelCounts`] is the only thing analyses read. Build it from journeys,
+//! from already-aggregated counts (as the spreadsheet tools take typed-in
+//! numbers), or by merging counts from months, partitions or forces.
+//!
+//! ## Definitions
+//!
+//! For a stage and a group: entered = passed + failed + withdrew + pending
+//! (exempt candidates are counted apart); the **pass rate** is passed /
+//! (passed + failed) by default ([`RateBasis::Decided`]: withdrawals are
+//! attrition, not selection) or passed / entered; **conversion** to a stage
+//! is entered there / entered at the first stage; **drop-off** is 1 −
+//! entered at the next stage / entered here; the **bottom-line selection
+//! rate** is passed at the last stage / entered at the first. A rate with a
+//! zero denominator is `None`: never 0, never NaN.
+//!
+//! ## Example
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use positive_action::*;
+//!
+//! let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");
+//! let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+//!
+//! let asha = Candidate::new(CandidateId::from_external("APP-0001"),
+//!                           Profile::parse([("sex", "female"), ("ethnicity", "Asian")])?);
+//! let ben = Candidate::new(CandidateId::from_external("APP-0002"),
+//!                          Profile::parse([("sex", "male"), ("ethnicity", "prefer not to say")])?);
+//! let journeys = vec![
+//!     Journey::new(&pipeline, asha.id, [
+//!         StageResult::new(Stage::APPLICATION, Outcome::Passed).on(day(4, 2)),
+//!         StageResult::new(Stage::SIFT, Outcome::Passed).on(day(4, 20)),
+//!         StageResult::new(Stage::ONLINE_ASSESSMENT, Outcome::Pending),
+//!     ])?,
+//!     Journey::new(&pipeline, ben.id, [
+//!         StageResult::new(Stage::APPLICATION, Outcome::Passed).on(day(4, 3)),
+//!         StageResult::new(Stage::SIFT, Outcome::Failed).on(day(4, 21)),
+//!     ])?,
+//! ];
+//! let applications = Applications::new(&pipeline, vec![asha, ben], journeys)?;
+//!
+//! let by_ethnicity = Breakdown::parse(["ethnicity"])?;
+//! let counts = FunnelCounts::from_applications(&applications, &by_ethnicity, Counting::Applications);
+//! let funnel = Funnel::new(&counts, RateBasis::Decided)?;
+//!
+//! let sift = &funnel.stages[1];
+//! assert_eq!(sift.total.entered, 2);
+//! assert_eq!(sift.total.pass_rate, Some(0.5));
+//! // Prefer-not-to-say is its own, unknown, group: reported, never dropped.
+//! assert!(sift.groups[1].group.is_unknown());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Errors
+//!
+//! Every constructor validates and returns an [`Error`] that names the
+//! candidate, stage, group or option at fault and says what was expected.
+//! No input makes the library panic, and nothing is silently dropped.
+//!
+//! ## Crate features
+//!
+//! - `serde` (default): `Serialize` and `Deserialize` for records,
+//!   aggregates and analyses, in the stable JSON form other tools rely on.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod applications;
 mod breakdown;
 mod candidate;
 mod characteristic;
 mod error;
+mod funnel;
+mod funnel_counts;
 mod journey;
+mod period;
 mod pipeline;
 mod profile;
+mod stage_time;
 pub mod stats;
+mod text_table;
 
+pub use applications::{Applications, PeriodSelection};
 pub use breakdown::{Breakdown, Group};
 pub use candidate::{Candidate, CandidateId};
-pub use characteristic::{Category, Characteristic, NOT_RECORDED, PREFER_NOT_TO_SAY, ProtectedCharacteristic};
+pub use characteristic::{
+    Category, Characteristic, NOT_RECORDED, PREFER_NOT_TO_SAY, ProtectedCharacteristic,
+};
 pub use error::{Error, Result};
+pub use funnel::{BottomLine, Funnel, FunnelRow, FunnelStage, RateBasis};
+pub use funnel_counts::{CountRecord, Counting, FunnelCounts, StageCounts};
 pub use journey::{Journey, JourneyRecord, JourneyStep, Outcome, StageResult};
+pub use period::Period;
 pub use pipeline::{MAX_STAGES, Pipeline, PipelineKind, Rank, Stage};
 pub use profile::{Disclosed, Profile};
+pub use stage_time::{DaysSummary, StageTimes};

@@ -274,7 +274,10 @@ struct PipelineInner {
 /// ```
 #[derive(Clone)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "PipelineSpec", into = "PipelineSpec"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "PipelineSpec", into = "PipelineSpec")
+)]
 pub struct Pipeline(Arc<PipelineInner>);
 
 /// The serde form of a pipeline, validated on the way in.
@@ -521,10 +524,7 @@ mod tests {
     fn promotion_needs_two_ranks() {
         assert!(Pipeline::police_promotion("p", Rank::SERGEANT, Rank::SERGEANT).is_err());
         let p = Pipeline::police_promotion("p", Rank::SERGEANT, Rank::INSPECTOR).unwrap();
-        assert_eq!(
-            p.kind().to_string(),
-            "promotion from sergeant to inspector"
-        );
+        assert_eq!(p.kind().to_string(), "promotion from sergeant to inspector");
     }
 
     #[cfg(feature = "serde")]
@@ -536,9 +536,17 @@ mod tests {
         assert_eq!(p.stages().len(), 5);
         let promo = Pipeline::police_promotion("p", Rank::CONSTABLE, Rank::SERGEANT).unwrap();
         let text = serde_json::to_string(&promo).unwrap();
-        assert!(text.contains(r#""kind":{"promotion":{"from":"constable","to":"sergeant"}}"#), "{text}");
+        assert!(
+            text.contains(r#""kind":{"promotion":{"from":"constable","to":"sergeant"}}"#),
+            "{text}"
+        );
         assert_eq!(serde_json::from_str::<Pipeline>(&text).unwrap(), promo);
         let dup = r#"{"name": "x", "kind": "recruitment", "stages": ["a", "a"]}"#;
-        assert!(serde_json::from_str::<Pipeline>(dup).unwrap_err().to_string().contains("more than once"));
+        assert!(
+            serde_json::from_str::<Pipeline>(dup)
+                .unwrap_err()
+                .to_string()
+                .contains("more than once")
+        );
     }
 }

@@ -92,7 +92,11 @@ impl fmt::Debug for Profile {
         f.debug_struct("Profile")
             .field(
                 "characteristics",
-                &self.entries.iter().map(|(c, _)| c.name()).collect::<Vec<_>>(),
+                &self
+                    .entries
+                    .iter()
+                    .map(|(c, _)| c.name())
+                    .collect::<Vec<_>>(),
             )
             .finish_non_exhaustive()
     }
@@ -154,7 +158,9 @@ impl<'de> serde::Deserialize<'de> for Profile {
 /// Reads a map as ordered pairs, so a repeated key reaches validation as a
 /// duplicate instead of being silently overwritten.
 #[cfg(feature = "serde")]
-pub(crate) fn serde_json_free_map<'de, D, V>(d: D) -> std::result::Result<Vec<(String, V)>, D::Error>
+pub(crate) fn serde_json_free_map<'de, D, V>(
+    d: D,
+) -> std::result::Result<Vec<(String, V)>, D::Error>
 where
     D: serde::Deserializer<'de>,
     V: serde::Deserialize<'de>,
@@ -203,10 +209,14 @@ mod tests {
     #[cfg(feature = "serde")]
     #[test]
     fn serde_round_trip_and_null_is_not_recorded() {
-        let p: Profile =
-            serde_json::from_str(r#"{"sex": "female", "disability": null, "religion": "prefer not to say"}"#)
-                .unwrap();
-        assert_eq!(p.category(&Characteristic::disability()), &Category::NotRecorded);
+        let p: Profile = serde_json::from_str(
+            r#"{"sex": "female", "disability": null, "religion": "prefer not to say"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            p.category(&Characteristic::disability()),
+            &Category::NotRecorded
+        );
         let back: Profile = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
         assert_eq!(p, back);
         let dup = serde_json::from_str::<Profile>(r#"{"sex": "female", "sex": "male"}"#);
