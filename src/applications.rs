@@ -2,11 +2,15 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
+use crate::breakdown::{Breakdown, Group, GroupInterner};
 use crate::candidate::{Candidate, CandidateId};
 use crate::error::{Error, Result};
 use crate::journey::Journey;
 use crate::period::Period;
 use crate::pipeline::Pipeline;
+use crate::profile::Profile;
 
 /// The candidates of one pipeline and their journeys, validated together:
 /// every journey belongs to the pipeline and to a listed candidate, and no
@@ -34,6 +38,18 @@ pub struct Applications {
     journeys: Vec<Journey>,
     // owner[j] is the index in `candidates` of journey j's candidate.
     owner: Vec<u32>,
+    // Distinct profiles, and each candidate's index into them: analyses map
+    // a few distinct profiles to groups instead of every candidate's.
+    profiles: Vec<Profile>,
+    profile_of: Vec<u32>,
+    // Every stage result of every journey, pre-coded as stage * 5 + outcome
+    // in one flat arena; journey j's are codes[bounds[j]..bounds[j + 1]].
+    // Counting streams this sequentially instead of chasing a pointer per
+    // journey.
+    codes: Vec<u32>,
+    bounds: Vec<usize>,
+    // Each journey's application date, for selecting latest applications.
+    applied: Vec<Option<NaiveDate>>,
 }
 
 impl Applications {
@@ -57,12 +73,22 @@ impl Applications {
             });
         }
         let mut index: HashMap<CandidateId, u32> = HashMap::with_capacity(candidates.len());
+        let mut distinct: HashMap<&Profile, u32> = HashMap::new();
+        let mut profiles = Vec::new();
+        let mut profile_of = Vec::with_capacity(candidates.len());
         for (i, c) in candidates.iter().enumerate() {
             // Bounded by the check above.
             if index.insert(c.id, i as u32).is_some() {
                 return Err(Error::DuplicateCandidate { candidate: c.id });
             }
+            let p = *distinct.entry(&c.profile).or_insert_with(|| {
+                profiles.push(c.profile.clone());
+                // No more distinct profiles than candidates.
+                (profiles.len() - 1) as u32
+            });
+            profile_of.push(p);
         }
+        drop(distinct);
         let mut owner = Vec::with_capacity(journeys.len());
         for j in &journeys {
             if !j.pipeline().same_as(pipeline) {
@@ -76,11 +102,18 @@ impl Applications {
             })?;
             owner.push(*i);
         }
+        let (codes, bounds) = encode(&journeys);
+        let applied = journeys.iter().map(Journey::application_date).collect();
         Ok(Self {
             pipeline: pipeline.clone(),
             candidates,
             journeys,
             owner,
+            profiles,
+            profile_of,
+            codes,
+            bounds,
+            applied,
         })
     }
 
@@ -143,12 +176,19 @@ impl Applications {
                 None => undated += 1,
             }
         }
+        let (codes, bounds) = encode(&journeys);
+        let applied = journeys.iter().map(Journey::application_date).collect();
         PeriodSelection {
             applications: Self {
                 pipeline: self.pipeline.clone(),
                 candidates: self.candidates.clone(),
                 journeys,
                 owner,
+                profiles: self.profiles.clone(),
+                profile_of: self.profile_of.clone(),
+                codes,
+                bounds,
+                applied,
             },
             period: *period,
             outside,
@@ -159,7 +199,46 @@ impl Applications {
     pub(crate) fn owners(&self) -> &[u32] {
         &self.owner
     }
+
+    /// Journey j's stage results, each coded as `stage * 5 + outcome`.
+    pub(crate) fn codes(&self, journey: usize) -> &[u32] {
+        &self.codes[self.bounds[journey]..self.bounds[journey + 1]]
+    }
+
+    /// Interns every candidate's group: each distinct profile is mapped
+    /// once, and each candidate gets a dense group index.
+    pub(crate) fn group_per_candidate(&self, breakdown: &Breakdown) -> (Vec<u32>, Vec<Group>) {
+        let mut interner = GroupInterner::new(breakdown);
+        let per_profile: Vec<u32> = self.profiles.iter().map(|p| interner.intern(p)).collect();
+        let per_candidate = self
+            .profile_of
+            .iter()
+            .map(|&p| per_profile[p as usize])
+            .collect();
+        (per_candidate, interner.into_groups())
+    }
 }
+
+/// Lays every journey's results out in one arena, coded as
+/// `stage * 5 + outcome` (stages are at most `u16::MAX`, so this fits).
+fn encode(journeys: &[Journey]) -> (Vec<u32>, Vec<usize>) {
+    let total = journeys.iter().map(Journey::len).sum();
+    let mut codes = Vec::with_capacity(total);
+    let mut bounds = Vec::with_capacity(journeys.len() + 1);
+    bounds.push(0);
+    for j in journeys {
+        codes.extend(
+            j.steps()
+                .iter()
+                .map(|s| u32::from(s.stage) * OUTCOMES + s.outcome as u32),
+        );
+        bounds.push(codes.len());
+    }
+    (codes, bounds)
+}
+
+/// The number of outcomes: the width of a stage in a coded cell row.
+pub(crate) const OUTCOMES: u32 = 5;
 
 /// The journeys of a period, and how many were left out and why.
 ///
@@ -184,11 +263,11 @@ impl Applications {
     /// order. Returned in input order.
     pub(crate) fn latest_per_candidate(&self) -> Vec<usize> {
         let mut best: Vec<Option<usize>> = vec![None; self.candidates.len()];
-        for (j, (journey, &o)) in self.journeys.iter().zip(&self.owner).enumerate() {
+        for (j, (&applied, &o)) in self.applied.iter().zip(&self.owner).enumerate() {
             let slot = &mut best[o as usize];
             let replace = match *slot {
                 None => true,
-                Some(b) => journey.application_date() >= self.journeys[b].application_date(),
+                Some(b) => applied >= self.applied[b],
             };
             if replace {
                 *slot = Some(j);

@@ -251,6 +251,7 @@ impl Funnel {
             for row in &mut stage.groups {
                 row.days = times.summary(s, &row.group);
             }
+            stage.total.days = times.summary_all(s);
         }
         self
     }

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::applications::Applications;
-use crate::breakdown::{Breakdown, Group, GroupInterner};
+use crate::applications::{Applications, OUTCOMES};
+use crate::breakdown::{Breakdown, Group};
 use crate::error::{Error, Result};
 use crate::journey::Outcome;
 use crate::pipeline::{Pipeline, Stage};
@@ -208,30 +208,30 @@ impl FunnelCounts {
         counting: Counting,
     ) -> Self {
         let stages = applications.pipeline().stages().len();
-        let mut interner = GroupInterner::new(breakdown);
-        let group_of: Vec<u32> = applications
-            .candidates()
-            .iter()
-            .map(|c| interner.intern(&c.profile))
-            .collect();
-        let groups = interner.into_groups();
-        let mut cells = vec![[0u64; 5]; groups.len() * stages];
-        let journeys = applications.journeys();
+        let (group_of, groups) = applications.group_per_candidate(breakdown);
+        // One row of stages * 5 counters per group; a coded result is its
+        // offset in the row.
+        let width = stages * OUTCOMES as usize;
+        let mut flat = vec![0u64; groups.len() * width];
         let owners = applications.owners();
         let mut count = |j: usize| {
-            let base = group_of[owners[j] as usize] as usize * stages;
-            for step in journeys[j].steps() {
-                cells[base + usize::from(step.stage)][step.outcome as usize] += 1;
+            let base = group_of[owners[j] as usize] as usize * width;
+            let row = &mut flat[base..base + width];
+            for &code in applications.codes(j) {
+                row[code as usize] += 1;
             }
         };
         match counting {
-            Counting::Applications => (0..journeys.len()).for_each(&mut count),
+            Counting::Applications => (0..owners.len()).for_each(&mut count),
             Counting::UniqueCandidates => applications
                 .latest_per_candidate()
                 .into_iter()
                 .for_each(&mut count),
         }
-        let cells = cells.into_iter().map(StageCounts::from_array).collect();
+        let cells = flat
+            .chunks_exact(OUTCOMES as usize)
+            .map(|c| StageCounts::from_array([c[0], c[1], c[2], c[3], c[4]]))
+            .collect();
         Self::canonical(
             applications.pipeline().clone(),
             breakdown.clone(),

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::applications::Applications;
-use crate::breakdown::{Breakdown, Group, GroupInterner};
+use crate::breakdown::{Breakdown, Group};
 use crate::error::{Error, Result};
 use crate::funnel_counts::Counting;
 use crate::pipeline::Pipeline;
@@ -78,13 +78,7 @@ impl StageTimes {
         counting: Counting,
     ) -> Self {
         let stages = applications.pipeline().stages().len();
-        let mut interner = GroupInterner::new(breakdown);
-        let group_of: Vec<u32> = applications
-            .candidates()
-            .iter()
-            .map(|c| interner.intern(&c.profile))
-            .collect();
-        let groups = interner.into_groups();
+        let (group_of, groups) = applications.group_per_candidate(breakdown);
         let mut per_group: Vec<Vec<BTreeMap<u32, u64>>> =
             vec![vec![BTreeMap::new(); stages]; groups.len()];
         let journeys = applications.journeys();
@@ -160,17 +154,34 @@ impl StageTimes {
     /// The median and 90th percentile of days at a stage (by position) for
     /// a group; `None` where no dated result exists.
     pub fn summary(&self, stage: usize, group: &Group) -> Option<DaysSummary> {
-        let hist = self.days.get(group)?.get(stage)?;
-        let results: u64 = hist.values().sum();
-        if results == 0 {
-            return None;
-        }
-        Some(DaysSummary {
-            results,
-            median_days: quantile(hist, results, 0.5),
-            p90_days: quantile(hist, results, 0.9),
-        })
+        summarise(self.days.get(group)?.get(stage)?)
     }
+
+    /// The same for all candidates together.
+    pub fn summary_all(&self, stage: usize) -> Option<DaysSummary> {
+        let mut all: BTreeMap<u32, u64> = BTreeMap::new();
+        for hist in self.days.values().filter_map(|h| h.get(stage)) {
+            for (&d, &n) in hist {
+                let slot = all.entry(d).or_insert(0);
+                // Beyond u64::MAX results the summary would be meaningless
+                // anyway; saturate rather than wrap.
+                *slot = slot.saturating_add(n);
+            }
+        }
+        summarise(&all)
+    }
+}
+
+fn summarise(hist: &BTreeMap<u32, u64>) -> Option<DaysSummary> {
+    let results: u64 = hist.values().fold(0, |a, &n| a.saturating_add(n));
+    if results == 0 {
+        return None;
+    }
+    Some(DaysSummary {
+        results,
+        median_days: quantile(hist, results, 0.5),
+        p90_days: quantile(hist, results, 0.9),
+    })
 }
 
 /// Type 7 quantile of a histogram of `n > 0` values.
