@@ -1,0 +1,6 @@
+//! Integration tests: realistic journeys through the public API, property
+//! tests of the invariants, and reference-value tests of the statistics.
+
+mod funnel;
+mod journeys;
+mod properties;
