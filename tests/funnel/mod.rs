@@ -85,7 +85,14 @@ fn hand_counted_funnel_by_sex() {
     let bottom: Vec<_> = funnel
         .bottom_line
         .iter()
-        .map(|b| (b.passed_last_stage, b.entered_first_stage, b.pending, b.selection_rate))
+        .map(|b| {
+            (
+                b.passed_last_stage,
+                b.entered_first_stage,
+                b.pending,
+                b.selection_rate,
+            )
+        })
         .collect();
     assert_eq!(
         bottom,
@@ -109,10 +116,15 @@ fn time_in_stage_from_dated_results() {
     let by_sex = Breakdown::parse(["sex"]).unwrap();
     let counts = FunnelCounts::from_applications(&apps, &by_sex, Counting::Applications);
     let times = StageTimes::from_applications(&apps, &by_sex, Counting::Applications);
-    let funnel = Funnel::new(&counts, RateBasis::Decided).unwrap().with_stage_times(&times);
+    let funnel = Funnel::new(&counts, RateBasis::Decided)
+        .unwrap()
+        .with_stage_times(&times);
     // Every dated step is ten days after the previous one.
     let interview = funnel.stages[1].groups[0].days.unwrap();
-    assert_eq!((interview.results, interview.median_days, interview.p90_days), (2, 10.0, 10.0));
+    assert_eq!(
+        (interview.results, interview.median_days, interview.p90_days),
+        (2, 10.0, 10.0)
+    );
     assert_eq!(funnel.stages[0].groups[0].days, None); // nothing precedes the first stage
     // F1, M1 (pending, but dated) and M3 (after a dated exempt interview).
     let appointment = funnel.stages[2].total.days.unwrap();
@@ -127,14 +139,16 @@ fn unique_candidates_count_the_latest_application() {
     let first = Journey::new(
         &p,
         id,
-        [StageResult::new(Stage::APPLICATION, Outcome::Failed).on(NaiveDate::from_ymd_opt(2025, 5, 1).unwrap())],
+        [StageResult::new(Stage::APPLICATION, Outcome::Failed)
+            .on(NaiveDate::from_ymd_opt(2025, 5, 1).unwrap())],
     )
     .unwrap();
     let second = Journey::new(
         &p,
         id,
         [
-            StageResult::new(Stage::APPLICATION, Outcome::Passed).on(NaiveDate::from_ymd_opt(2025, 9, 1).unwrap()),
+            StageResult::new(Stage::APPLICATION, Outcome::Passed)
+                .on(NaiveDate::from_ymd_opt(2025, 9, 1).unwrap()),
             StageResult::new(Stage::INTERVIEW, Outcome::Pending),
         ],
     )
@@ -160,7 +174,11 @@ fn monthly_counts_merge_to_the_year() {
     for m in 0..12u32 {
         let (y, month) = if m < 9 { (2025, 4 + m) } else { (2026, m - 8) };
         let start = NaiveDate::from_ymd_opt(y, month, 1).unwrap();
-        let end = start.checked_add_months(chrono::Months::new(1)).unwrap().pred_opt().unwrap();
+        let end = start
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap()
+            .pred_opt()
+            .unwrap();
         let month = apps.in_period(&Period::new(start, end).unwrap());
         assert_eq!(month.undated, 0);
         placed += month.applications.journeys().len();
@@ -172,7 +190,10 @@ fn monthly_counts_merge_to_the_year() {
     assert_eq!(merged, year);
     // A financial year holds every synthetic application.
     let fy = apps.in_period(&Period::financial_year(2025).unwrap());
-    assert_eq!((fy.applications.journeys().len(), fy.outside, fy.undated), (3_000, 0, 0));
+    assert_eq!(
+        (fy.applications.journeys().len(), fy.outside, fy.undated),
+        (3_000, 0, 0)
+    );
 }
 
 #[test]
@@ -223,23 +244,37 @@ fn counts_in_the_json_input_contract() {
     assert_eq!(funnel.stages[1].groups[0].conversion, Some(0.0));
 
     // Round trips.
-    let again: FunnelCounts = serde_json::from_str(&serde_json::to_string(&counts).unwrap()).unwrap();
+    let again: FunnelCounts =
+        serde_json::from_str(&serde_json::to_string(&counts).unwrap()).unwrap();
     assert_eq!(again, counts);
-    let funnel_again: Funnel = serde_json::from_str(&serde_json::to_string(&funnel).unwrap()).unwrap();
+    let funnel_again: Funnel =
+        serde_json::from_str(&serde_json::to_string(&funnel).unwrap()).unwrap();
     assert_eq!(funnel_again, funnel);
     let text = serde_json::to_string(&funnel).unwrap();
-    assert!(text.contains(r#""pass_rate":null"#), "undefined is null: {text}");
+    assert!(
+        text.contains(r#""pass_rate":null"#),
+        "undefined is null: {text}"
+    );
 
     let dup = json.replace("\"White\"", "\"Black\"");
-    let err = serde_json::from_str::<FunnelCounts>(&dup).unwrap_err().to_string();
-    assert!(err.contains("counts for stage application, group ethnicity=Black are given more than once"), "{err}");
+    let err = serde_json::from_str::<FunnelCounts>(&dup)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "counts for stage application, group ethnicity=Black are given more than once"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn funnel_display_is_an_aligned_table() {
     let by_sex = Breakdown::parse(["sex"]).unwrap();
     let counts = FunnelCounts::from_applications(&seven(), &by_sex, Counting::Applications);
-    let text = Funnel::new(&counts, RateBasis::Decided).unwrap().to_string();
+    let text = Funnel::new(&counts, RateBasis::Decided)
+        .unwrap()
+        .to_string();
     assert!(text.contains("sex=female"), "{text}");
     assert!(text.contains("sex=not recorded"), "{text}");
     let header = text.lines().find(|l| l.starts_with("stage")).unwrap();

@@ -35,7 +35,12 @@ fn a_promotion_journey_through_the_npf_stages() {
     let stages: Vec<&str> = journey.results().map(|r| r.stage.name()).collect();
     assert_eq!(
         stages,
-        ["eligibility", "legal_exam", "work_based_assessment", "board"]
+        [
+            "eligibility",
+            "legal_exam",
+            "work_based_assessment",
+            "board"
+        ]
     );
 }
 
@@ -98,7 +103,9 @@ fn journey_records_from_json_are_validated_with_named_errors() {
     }
     let bad_outcome = r#"{"candidate": "67e55044-10b1-426f-9247-bb680e5fe0c8",
                           "results": [{"stage": "application", "outcome": "maybe"}]}"#;
-    let err = serde_json::from_str::<JourneyRecord>(bad_outcome).unwrap_err().to_string();
+    let err = serde_json::from_str::<JourneyRecord>(bad_outcome)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("unknown variant `maybe`"), "{err}");
 }
 
@@ -109,21 +116,37 @@ fn applications_refuse_unknown_and_duplicate_candidates_and_other_pipelines() {
     let b = CandidateId::from_external("B");
     let candidate = |id| Candidate::new(id, Profile::default());
     let journey = |p: &Pipeline, id| {
-        Journey::new(p, id, [StageResult::new(Stage::APPLICATION, Outcome::Passed)]).unwrap()
+        Journey::new(
+            p,
+            id,
+            [StageResult::new(Stage::APPLICATION, Outcome::Passed)],
+        )
+        .unwrap()
     };
 
-    let err = Applications::new(&pipeline, vec![candidate(a)], vec![journey(&pipeline, b)])
-        .unwrap_err();
+    let err =
+        Applications::new(&pipeline, vec![candidate(a)], vec![journey(&pipeline, b)]).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("candidate {b}: journey refers to a candidate with no profile")
     );
 
     let err = Applications::new(&pipeline, vec![candidate(a), candidate(a)], vec![]).unwrap_err();
-    assert_eq!(err.to_string(), format!("candidate {a} is listed more than once"));
+    assert_eq!(
+        err.to_string(),
+        format!("candidate {a} is listed more than once")
+    );
 
-    let other = Pipeline::new("detective selection", PipelineKind::SpecialistSelection { role: "detective".into() }, ["application"]).unwrap();
-    let err = Applications::new(&pipeline, vec![candidate(a)], vec![journey(&other, a)]).unwrap_err();
+    let other = Pipeline::new(
+        "detective selection",
+        PipelineKind::SpecialistSelection {
+            role: "detective".into(),
+        },
+        ["application"],
+    )
+    .unwrap();
+    let err =
+        Applications::new(&pipeline, vec![candidate(a)], vec![journey(&other, a)]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "pipeline mismatch: expected \"PC recruitment\", found \"detective selection\""

@@ -11,7 +11,13 @@ use positive_action::{
 };
 use proptest::prelude::*;
 
-const STAGES: [&str; 5] = ["application", "sift", "assessment_centre", "interview", "appointment"];
+const STAGES: [&str; 5] = [
+    "application",
+    "sift",
+    "assessment_centre",
+    "interview",
+    "appointment",
+];
 
 fn pipeline() -> Pipeline {
     Pipeline::new("p", PipelineKind::Recruitment, STAGES).unwrap()
@@ -32,7 +38,11 @@ fn ethnicity() -> impl Strategy<Value = &'static str> {
 /// Counts of a few groups at random stages, as typed-in records.
 fn counts() -> impl Strategy<Value = FunnelCounts> {
     prop::collection::vec(
-        (0..STAGES.len(), category(), prop::array::uniform5(0u64..1_000_000)),
+        (
+            0..STAGES.len(),
+            category(),
+            prop::array::uniform5(0u64..1_000_000),
+        ),
         0..12,
     )
     .prop_map(|rows| {
@@ -59,7 +69,12 @@ fn counts() -> impl Strategy<Value = FunnelCounts> {
 /// A valid journey: starts at `start`, passes or is exempt until its last
 /// result, which may be anything; dates never go backwards.
 fn valid_results() -> impl Strategy<Value = Vec<StageResult>> {
-    (0..STAGES.len(), 1..=STAGES.len(), prop::collection::vec((any::<bool>(), 0u64..40, any::<bool>()), STAGES.len()), outcome())
+    (
+        0..STAGES.len(),
+        1..=STAGES.len(),
+        prop::collection::vec((any::<bool>(), 0u64..40, any::<bool>()), STAGES.len()),
+        outcome(),
+    )
         .prop_map(|(start, len, steps, last)| {
             let len = len.min(STAGES.len() - start);
             let mut date = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
@@ -93,7 +108,10 @@ fn applications(people: &People) -> Applications {
     let mut journeys = Vec::new();
     for (n, (sex, eth, results)) in people.iter().enumerate() {
         let id = CandidateId::from_external(&n.to_string());
-        candidates.push(Candidate::new(id, Profile::parse([("sex", *sex), ("ethnicity", *eth)]).unwrap()));
+        candidates.push(Candidate::new(
+            id,
+            Profile::parse([("sex", *sex), ("ethnicity", *eth)]).unwrap(),
+        ));
         journeys.push(Journey::new(&p, id, results.clone()).unwrap());
     }
     Applications::new(&p, candidates, journeys).unwrap()
