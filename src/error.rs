@@ -225,6 +225,95 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    // Workforce: representation, attrition, declaration.
+    /// A person's leaving date is before their start date.
+    #[error(
+        "person {person}: leaving date {left} is before start date {started}; expected a leaving date on or after the start date"
+    )]
+    LeftBeforeStart {
+        /// The person.
+        person: CandidateId,
+        /// The start date.
+        started: NaiveDate,
+        /// The leaving date as given.
+        left: NaiveDate,
+    },
+    /// A rank or grade is not in the rank structure.
+    #[error("rank {rank:?} {context} is not in the rank structure: expected one of {expected}")]
+    UnknownRank {
+        /// The rank as given.
+        rank: String,
+        /// Where it was given: a band, a person, a headcount record.
+        context: String,
+        /// The ranks of the structure.
+        expected: String,
+    },
+    /// A rank band is empty or malformed.
+    #[error("rank band {band:?} {reason}")]
+    InvalidBand {
+        /// The band's name.
+        band: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A share or rate is not a number in [0, 1].
+    #[error("{what} is {value}: expected a number in [0, 1]")]
+    InvalidShare {
+        /// Whose share or rate it is.
+        what: String,
+        /// The value as given.
+        value: f64,
+    },
+    /// A benchmark's shares do not sum to 1.
+    #[error("benchmark {benchmark:?}: shares sum to {sum}, expected 1 within 1e-6")]
+    SharesDoNotSumToOne {
+        /// The benchmark's name.
+        benchmark: String,
+        /// The sum of the shares as given.
+        sum: f64,
+    },
+    /// A benchmark has no population at all.
+    #[error(
+        "benchmark {benchmark:?} has no population: expected at least one group with a positive count or share"
+    )]
+    EmptyBenchmark {
+        /// The benchmark's name.
+        benchmark: String,
+    },
+    /// A group cannot be used where it was given.
+    #[error("group {group} {reason}")]
+    InvalidGroup {
+        /// The group as given.
+        group: String,
+        /// Why it cannot be used there.
+        reason: &'static str,
+    },
+    /// The same entry (a person, a group, a rank, a band) was given twice.
+    #[error("{entry} is given more than once in the {context}")]
+    DuplicateEntry {
+        /// The entry, named.
+        entry: String,
+        /// Where it was given.
+        context: &'static str,
+    },
+    /// A part is larger than the whole it belongs to.
+    #[error("{part} ({count}) exceeds {whole} ({total})")]
+    CountExceedsTotal {
+        /// The part, named.
+        part: String,
+        /// Its count.
+        count: u64,
+        /// The whole, named.
+        whole: String,
+        /// Its count.
+        total: u64,
+    },
+    /// A total would exceed `u64::MAX`.
+    #[error("count overflow in {context}: the total exceeds {max}", max = u64::MAX)]
+    TotalOverflow {
+        /// What was being added up.
+        context: String,
+    },
     /// A period ends before it starts.
     #[error("period from {start} to {end} ends before it starts")]
     InvalidPeriod {

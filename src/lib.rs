@@ -127,6 +127,16 @@ mod profile;
 mod stage_time;
 pub mod stats;
 mod text_table;
+// Workforce
+mod attrition;
+mod benchmark;
+mod declaration;
+mod disproportionality;
+mod headcount;
+mod rank_structure;
+mod representation;
+mod target;
+mod workforce;
 
 pub use applications::{Applications, PeriodSelection};
 pub use breakdown::{Breakdown, Group};
@@ -142,3 +152,21 @@ pub use period::Period;
 pub use pipeline::{MAX_STAGES, Pipeline, PipelineKind, Rank, Stage};
 pub use profile::{Disclosed, Profile};
 pub use stage_time::{DaysSummary, StageTimes};
+// Workforce
+pub use attrition::{Attrition, AttritionRecord, AttritionRow};
+pub use benchmark::{Benchmark, SHARE_SUM_TOLERANCE};
+pub use declaration::{
+    Declaration, DeclarationRecord, DeclarationRow, ImpactRatioBounds, RepresentationBounds,
+    UndeclaredFlag,
+};
+pub use disproportionality::{
+    Comparator, Disproportionality, DisproportionalityRecord, DisproportionalityRow,
+};
+pub use headcount::{Headcount, HeadcountRecord};
+pub use rank_structure::{RankBand, RankStructure};
+pub use representation::{
+    HeadcountChange, HeadcountChangeRow, HeadcountChangeSection, Margin, Position, Representation,
+    RepresentationRow, RepresentationSection, Scope,
+};
+pub use target::{ExpectedLeavers, TargetFinding, TargetPlan, TargetRequirement, TargetTable};
+pub use workforce::{Person, Unit, Workforce};
