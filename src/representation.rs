@@ -22,15 +22,18 @@ const BOUNDARY_TOLERANCE: f64 = 1e-9;
 /// How far beyond the ±1 point band of equality a representation gap lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Margin {
     /// More than 1 and at most 5 percentage points.
+    #[cfg_attr(feature = "serde", serde(rename = "more_than_1"))]
     MoreThan1,
     /// More than 5 and at most 10 percentage points.
+    #[cfg_attr(feature = "serde", serde(rename = "more_than_5"))]
     MoreThan5,
     /// More than 10 and at most 15 percentage points.
+    #[cfg_attr(feature = "serde", serde(rename = "more_than_10"))]
     MoreThan10,
     /// More than 15 percentage points.
+    #[cfg_attr(feature = "serde", serde(rename = "more_than_15"))]
     MoreThan15,
 }
 
