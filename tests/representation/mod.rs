@@ -1227,3 +1227,124 @@ fn undeclared_data_that_could_change_a_conclusion_is_flagged() {
     let row = r.workforce().row(&ethnicity("ethnically diverse")).unwrap();
     assert!(!row.if_undeclared.unwrap().could_change_conclusion);
 }
+
+// ---------------------------------------------------------------------
+// Invariants
+// ---------------------------------------------------------------------
+
+mod invariants {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A headcount of a few groups over the police ranks.
+    fn headcount() -> impl Strategy<Value = Headcount> {
+        prop::collection::vec(
+            (
+                0..Rank::POLICE.len(),
+                prop::sample::select(vec!["female", "male", "prefer not to say", ""]),
+                0u64..5_000,
+            ),
+            0..20,
+        )
+        .prop_map(|rows| {
+            let mut seen = std::collections::HashSet::new();
+            let records: Vec<HeadcountRecord> = rows
+                .into_iter()
+                .filter(|(r, g, _)| seen.insert((*r, *g)))
+                .map(|(r, g, headcount)| HeadcountRecord {
+                    rank: Rank::POLICE[r].clone(),
+                    group: sex(g),
+                    headcount,
+                })
+                .collect();
+            Headcount::from_records(&RankStructure::police(), &by("sex"), records).unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn shares_sum_to_one_and_bounds_bracket_them(h in headcount(), female in 0.0f64..=1.0) {
+            let census = Benchmark::from_shares(
+                "c",
+                &by("sex"),
+                [(sex("female"), female), (sex("male"), 1.0 - female)],
+            )
+            .unwrap();
+            let r = Representation::new(&h, &census).unwrap();
+            prop_assert_eq!(r.workforce().headcount, h.total());
+            for s in &r.sections {
+                prop_assert_eq!(s.declared + s.undeclared, s.headcount);
+                let shares: Vec<f64> = s.rows.iter().filter_map(|row| row.share).collect();
+                if s.declared > 0 {
+                    prop_assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+                } else {
+                    prop_assert!(shares.is_empty());
+                }
+                for row in &s.rows {
+                    if let (Some(share), Some(b)) = (row.share, row.if_undeclared) {
+                        prop_assert!((0.0..=1.0).contains(&share));
+                        prop_assert!(b.share_if_none <= share + 1e-15);
+                        prop_assert!(share <= b.share_if_all + 1e-15);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn merge_is_commutative(a in headcount(), b in headcount()) {
+            let mut ab = a.clone();
+            ab.merge(&b).unwrap();
+            let mut ba = b.clone();
+            ba.merge(&a).unwrap();
+            prop_assert_eq!(ab.total(), a.total() + b.total());
+            prop_assert_eq!(ab, ba);
+        }
+
+        #[test]
+        fn appointments_needed_are_the_least_that_reach_the_target(
+            headcount in 1u64..20_000,
+            group_per_mille in 0u64..=1_000,
+            target in 0.0f64..=0.99,
+            recruits in 0u64..5_000,
+            group_leaving in 0u64..=100,
+            other_leaving in 0u64..=100,
+        ) {
+            let group = group_per_mille * headcount / 1_000;
+            let plan = TargetPlan::new(sex("female"), headcount, group, target, day(2030, 3, 31))
+                .unwrap()
+                .leavers(
+                    ExpectedLeavers::Count(group_leaving * group / 100),
+                    ExpectedLeavers::Count(other_leaving * (headcount - group) / 100),
+                )
+                .unwrap();
+            let need = plan.requirement(recruits);
+            let remaining_group = plan.group_headcount as f64 - plan.group_leavers;
+            let target_people = target * need.projected_headcount;
+            if need.finding != TargetFinding::NoOneInPost {
+                // Enough: the group reaches the target (up to float noise)...
+                prop_assert!(remaining_group + need.appointments_needed as f64 >= target_people - 1e-6);
+                // ...and one fewer would not.
+                if need.appointments_needed > 0 {
+                    let one_fewer = (need.appointments_needed - 1) as f64;
+                    prop_assert!(remaining_group + one_fewer < target_people);
+                }
+            }
+            // More recruits never need fewer from the group.
+            prop_assert!(plan.requirement(recruits + 1).appointments_needed >= need.appointments_needed);
+            // The least feasible volume is feasible, and one fewer is not.
+            let least = plan.minimum_recruits().unwrap();
+            prop_assert!(matches!(
+                plan.requirement(least).finding,
+                TargetFinding::Feasible | TargetFinding::AlreadyMet
+            ));
+            if least > 0 {
+                prop_assert!(!matches!(
+                    plan.requirement(least - 1).finding,
+                    TargetFinding::Feasible | TargetFinding::AlreadyMet
+                ));
+            }
+        }
+    }
+}
