@@ -192,7 +192,8 @@ fn run() -> Result<()> {
     // Parity by 2030 for each under-represented group, with leavers at the
     // group's and everyone else's attrition rate of the last year.
     let by = day(2030, 3, 31);
-    for row in &representation.workforce().rows {
+    let rows = representation.workforce().map_or(&[][..], |w| &w.rows[..]);
+    for row in rows {
         if row.ratio.is_none_or(|r| r >= 1.0) {
             continue;
         }

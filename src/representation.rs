@@ -230,7 +230,8 @@ impl RepresentationSection {
 /// ])?;
 /// let representation = Representation::new(&headcount, &census)?;
 ///
-/// let diverse = representation.workforce().row(&g("ethnically diverse")?).unwrap();
+/// let workforce = representation.workforce().ok_or("no workforce section")?;
+/// let diverse = workforce.row(&g("ethnically diverse")?).ok_or("no row")?;
 /// assert_eq!(diverse.share, Some(80.0 / 2_500.0)); // 3.2%
 /// assert!((diverse.ratio.unwrap() - 0.032 / 0.058).abs() < 1e-12);
 /// assert_eq!(diverse.position, Some(Position::Under(Margin::MoreThan1)));
@@ -357,10 +358,10 @@ impl Representation {
         })
     }
 
-    /// The whole-workforce section.
-    pub fn workforce(&self) -> &RepresentationSection {
-        // Invariant: `new` always puts the whole workforce first.
-        &self.sections[0]
+    /// The whole-workforce section (the first, as [`Representation::new`]
+    /// builds it).
+    pub fn workforce(&self) -> Option<&RepresentationSection> {
+        self.section(&Scope::Workforce)
     }
 
     /// The section of a scope.
@@ -522,7 +523,8 @@ impl HeadcountChangeSection {
 ///     ])
 /// };
 /// let change = HeadcountChange::new(&year(81, 2_374)?, &year(84, 2_386)?)?;
-/// let diverse = change.workforce().row(&g("ethnically diverse")?).unwrap();
+/// let workforce = change.workforce().ok_or("no workforce section")?;
+/// let diverse = workforce.row(&g("ethnically diverse")?).ok_or("no row")?;
 /// assert_eq!(diverse.change_percent, Some(100.0 * 3.0 / 81.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -633,10 +635,10 @@ impl HeadcountChange {
         })
     }
 
-    /// The whole-workforce section.
-    pub fn workforce(&self) -> &HeadcountChangeSection {
-        // Invariant: `new` always puts the whole workforce first.
-        &self.sections[0]
+    /// The whole-workforce section (the first, as [`HeadcountChange::new`]
+    /// builds it).
+    pub fn workforce(&self) -> Option<&HeadcountChangeSection> {
+        self.section(&Scope::Workforce)
     }
 
     /// The section of a scope.

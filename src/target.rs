@@ -233,8 +233,10 @@ impl TargetPlan {
     /// [`Error::InvalidGroup`] if the representation has no benchmark share
     /// for the group.
     pub fn parity(representation: &Representation, group: &Group, by: NaiveDate) -> Result<Self> {
-        let workforce = representation.workforce();
-        let row = workforce.row(group).ok_or_else(|| Error::InvalidGroup {
+        let row = representation
+            .workforce()
+            .and_then(|w| w.row(group).map(|row| (w.declared, row)));
+        let (declared, row) = row.ok_or_else(|| Error::InvalidGroup {
             group: group.to_string(),
             reason: "is not in the representation: expected a declared group of the headcount or benchmark",
         })?;
@@ -242,7 +244,7 @@ impl TargetPlan {
             group: group.to_string(),
             reason: "has no benchmark share: parity needs one",
         })?;
-        Self::new(group.clone(), workforce.declared, row.headcount, share, by)
+        Self::new(group.clone(), declared, row.headcount, share, by)
     }
 
     /// The same plan with leavers expected from the group and from everyone
