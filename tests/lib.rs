@@ -1,0 +1,4 @@
+//! The single integration test binary of positive-action: each module of the
+//! crate is tested through its public API in a submodule here.
+
+mod stats;
