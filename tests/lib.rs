@@ -4,3 +4,4 @@
 mod funnel;
 mod journeys;
 mod properties;
+mod stats;
