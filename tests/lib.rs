@@ -5,3 +5,4 @@ mod funnel;
 mod journeys;
 mod properties;
 mod representation;
+mod stats;

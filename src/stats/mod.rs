@@ -1,3 +1,68 @@
 //! Statistics of two-by-two tables and strata of them.
 //!
-//! This module is a leaf: it knows tables of counts, not candidates.
+//! This module is a leaf: it knows tables of counts, not candidates. Anyone
+//! can use it alone.
+//!
+//! # Overview
+//!
+//! A [`TwoByTwo`] compares a focal group (row 1) with a reference group
+//! (row 2) at one decision: how many of each passed and failed.
+//!
+//! | question | method |
+//! |---|---|
+//! | how large is the gap? | [`impact_ratio`](TwoByTwo::impact_ratio), [`impact_ratio_ci`](TwoByTwo::impact_ratio_ci), [`odds_ratio`](TwoByTwo::odds_ratio), [`cohens_h`](TwoByTwo::cohens_h) |
+//! | could it be chance? | [`fisher_exact`](TwoByTwo::fisher_exact) (exact, with mid-P and log p), [`z_test`](TwoByTwo::z_test), [`chi_square`](TwoByTwo::chi_square), [`chi_square_yates`](TwoByTwo::chi_square_yates), [`z_ir`](TwoByTwo::z_ir) |
+//! | does it matter in people? | [`shortfall`](TwoByTwo::shortfall), [`flip_flop`](TwoByTwo::flip_flop), [`significant_after`](TwoByTwo::significant_after) |
+//!
+//! [`Strata`] pools several tables (years, cohorts, sites) with the
+//! Mantel-Haenszel odds ratio, the Cochran-Mantel-Haenszel test and the
+//! Breslow-Day test of homogeneity.
+//!
+//! Rates with a zero denominator, and everything computed from them, are
+//! `None`: never 0, never NaN. Options out of range (a confidence of 1, a
+//! threshold of 0) are an [`Error::InvalidOption`](crate::Error::InvalidOption).
+//! No input panics.
+//!
+//! # Example
+//!
+//! ```
+//! use positive_action::stats::TwoByTwo;
+//!
+//! // Assessment centre: 45 of 120 Black candidates passed, 180 of 300 White.
+//! let table = TwoByTwo::new(45, 75, 180, 120)?;
+//! let ratio = table.impact_ratio().ok_or("undefined")?;
+//! assert!(ratio < 0.8); // adverse by the four-fifths rule
+//! let fisher = table.fisher_exact();
+//! assert!(fisher.less < 0.001); // and unlikely to be chance
+//! let shortfall = table.shortfall(0.8)?;
+//! assert_eq!(shortfall.to_threshold, Some(13)); // 58 of 120 would reach 0.8
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Sources
+//!
+//! - Fisher's exact test follows R's `fisher.test`: the two-sided p sums every
+//!   table no more likely than the one observed, with relative tolerance 1e-7.
+//!   Mid-P is Lancaster's (1961).
+//! - The Yates correction is R's `chisq.test(correct = TRUE)`, and the
+//!   Cochran-Mantel-Haenszel test is R's `mantelhaen.test`.
+//! - Z_IR is from Morris and Lobsenz, "Significance tests and confidence
+//!   intervals for the adverse impact ratio", Personnel Psychology 53 (2000).
+//! - The four-fifths rule and the flip-flop rule are from the Uniform
+//!   Guidelines on Employee Selection Procedures (29 CFR 1607.4(D)) and their
+//!   Questions and Answers; the n-person rule is Biddle's practical
+//!   significance test.
+//! - Breslow-Day with Tarone's adjustment follows statsmodels'
+//!   `StratifiedTable.test_equal_odds(adjust=True)`.
+
+mod fisher;
+mod practical;
+mod proportions;
+mod stratified;
+mod table;
+
+pub use fisher::FisherExact;
+pub use practical::Shortfall;
+pub use proportions::{ChiSquare, ZTest};
+pub use stratified::{BreslowDay, MantelHaenszel, Strata};
+pub use table::{MAX_TOTAL, TwoByTwo};
