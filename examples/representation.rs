@@ -19,9 +19,9 @@ use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
 use positive_action::{
-    Benchmark, Breakdown, CandidateId, Characteristic, Comparator, ExpectedLeavers, Group,
-    HeadcountChange, Period, Person, Profile, Rank, RankStructure, Representation, Result,
-    TargetPlan, Unit, Workforce,
+    AttritionChange, Benchmark, Breakdown, CandidateId, Characteristic, Comparator,
+    ExpectedLeavers, Group, HeadcountChange, Period, Person, Profile, Rank, RankStructure,
+    Representation, Result, TargetPlan, Unit, Workforce,
 };
 use synthetic::SplitMix64;
 
@@ -188,6 +188,7 @@ fn run() -> Result<()> {
     let fy2024 = force.attrition(Period::financial_year(2024)?, &by_ethnicity, white)?;
     println!("{fy2023}");
     println!("{fy2024}");
+    println!("{}", AttritionChange::new(&fy2023, &fy2024)?);
 
     // Parity by 2030 for each under-represented group, with leavers at the
     // group's and everyone else's attrition rate of the last year.

@@ -6,16 +6,13 @@ use crate::breakdown::{Breakdown, Group};
 use crate::error::{Error, Result};
 use crate::text_table::{TextTable, percent};
 
-/// How far benchmark shares may sum from 1.
-pub const SHARE_SUM_TOLERANCE: f64 = 1e-6;
-
 /// A benchmark population, such as the census 2021 population of a force
 /// area, as a share per group.
 ///
 /// Build it from counts ([`Benchmark::from_counts`]), which keeps every
 /// share exact, or from published shares ([`Benchmark::from_shares`]),
 /// which must each lie in [0, 1] and sum to 1 within
-/// [`SHARE_SUM_TOLERANCE`]. Only declared groups are allowed: a benchmark
+/// [`Benchmark::SHARE_SUM_TOLERANCE`]. Only declared groups are allowed: a benchmark
 /// population has no prefer-not-to-say.
 ///
 /// ```
@@ -132,6 +129,9 @@ impl From<Benchmark> for BenchmarkSpec {
 }
 
 impl Benchmark {
+    /// How far published shares may sum from 1.
+    pub const SHARE_SUM_TOLERANCE: f64 = 1e-6;
+
     /// A benchmark from population counts: each group's share is its count
     /// over the total, exactly.
     ///
@@ -175,7 +175,7 @@ impl Benchmark {
     /// As [`Benchmark::from_counts`], and [`Error::InvalidShare`] for a
     /// share outside [0, 1] (or not a number), and
     /// [`Error::SharesDoNotSumToOne`] when the shares do not sum to 1
-    /// within [`SHARE_SUM_TOLERANCE`].
+    /// within [`Benchmark::SHARE_SUM_TOLERANCE`].
     pub fn from_shares(
         name: &str,
         breakdown: &Breakdown,
@@ -195,7 +195,7 @@ impl Benchmark {
             return Err(Error::EmptyBenchmark { benchmark: name });
         }
         let sum: f64 = shares.iter().sum();
-        if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
+        if (sum - 1.0).abs() > Self::SHARE_SUM_TOLERANCE {
             return Err(Error::SharesDoNotSumToOne {
                 benchmark: name,
                 sum,

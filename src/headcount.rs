@@ -262,18 +262,19 @@ impl Headcount {
         self.structure.ranks().len()
     }
 
-    /// Every non-empty cell as a record, rank-major within each group.
+    /// Every cell as a record, rank-major within each group (zeros
+    /// included, so a group with nobody in post survives a round trip).
     pub fn records(&self) -> impl Iterator<Item = HeadcountRecord> + '_ {
         let ranks = self.structure.ranks();
         self.groups.iter().enumerate().flat_map(move |(g, group)| {
-            ranks.iter().enumerate().filter_map(move |(r, rank)| {
-                let headcount = self.cells[g * ranks.len() + r];
-                (headcount > 0).then(|| HeadcountRecord {
+            ranks
+                .iter()
+                .enumerate()
+                .map(move |(r, rank)| HeadcountRecord {
                     rank: rank.clone(),
                     group: group.clone(),
-                    headcount,
+                    headcount: self.cells[g * ranks.len() + r],
                 })
-            })
         })
     }
 }

@@ -153,8 +153,11 @@ pub use pipeline::{MAX_STAGES, Pipeline, PipelineKind, Rank, Stage};
 pub use profile::{Disclosed, Profile};
 pub use stage_time::{DaysSummary, StageTimes};
 // Workforce
-pub use attrition::{Attrition, AttritionRecord, AttritionRow};
-pub use benchmark::{Benchmark, SHARE_SUM_TOLERANCE};
+pub use attrition::{
+    Attrition, AttritionChange, AttritionChangeRow, AttritionComparison, AttritionRecord,
+    AttritionRow,
+};
+pub use benchmark::Benchmark;
 pub use declaration::{
     Declaration, DeclarationRecord, DeclarationRow, ImpactRatioBounds, RepresentationBounds,
     UndeclaredFlag,

@@ -1368,3 +1368,233 @@ mod invariants {
         }
     }
 }
+
+// ---------------------------------------------------------------------
+// Attrition tests against scipy and statsmodels
+// (tests/fixtures/workforce/attrition_reference.py and .txt)
+// ---------------------------------------------------------------------
+
+/// The reference values the generator printed for one table.
+struct Reference {
+    rate_ratio: f64,
+    fisher: [f64; 4], // two-sided, less, greater, mid-P
+    z: f64,
+    z_p: f64,
+    chi2: f64,
+    chi2_p: f64,
+    odds_ratio: f64,
+    cohens_h: f64,
+    ci95: (f64, f64),
+}
+
+fn assert_matches(c: &positive_action::AttritionComparison, r: &Reference) {
+    let near = |got: f64, want: f64, what: &str| {
+        assert!(close(got, want, 1e-9), "{what}: {got} against {want}");
+    };
+    near(c.rate_ratio.unwrap(), r.rate_ratio, "rate ratio");
+    near(c.fisher.two_sided, r.fisher[0], "fisher two-sided");
+    near(c.fisher.less, r.fisher[1], "fisher less");
+    near(c.fisher.greater, r.fisher[2], "fisher greater");
+    near(c.fisher.mid_p_two_sided, r.fisher[3], "mid-P");
+    let z = c.z_test.unwrap();
+    near(z.z, r.z, "z");
+    near(z.p_two_sided, r.z_p, "z p");
+    let chi2 = c.chi_square.unwrap();
+    near(chi2.statistic, r.chi2, "chi-square");
+    near(chi2.p_value, r.chi2_p, "chi-square p");
+    near(c.odds_ratio.unwrap(), r.odds_ratio, "odds ratio");
+    near(c.cohens_h.unwrap(), r.cohens_h, "cohen's h");
+    let (lo, hi) = c.rate_ratio_ci.unwrap();
+    near(lo, r.ci95.0, "ci low");
+    near(hi, r.ci95.1, "ci high");
+    assert_eq!(c.confidence, 0.95);
+}
+
+const CHANGE_CONSISTENT: Reference = Reference {
+    rate_ratio: 0.2169312169312169,
+    fisher: [
+        0.008649442286597173,
+        0.004658620808802984,
+        0.99925277527282,
+        0.006693744245785699,
+    ],
+    z: -2.7922637856686223,
+    z_p: 0.0052340667583266505,
+    chi2: 7.7967370487564684,
+    chi2_p: 0.005234066758326648,
+    odds_ratio: 0.18681318681318682,
+    cohens_h: -0.46460723481226335,
+    ci95: (0.06478188040457306, 0.7264246203624662),
+};
+
+const CHANGE_BRIEF: Reference = Reference {
+    rate_ratio: 0.21851851851851853,
+    fisher: [
+        0.0005205219327976632,
+        0.00037665372129220626,
+        0.9999361058322144,
+        0.000364142156044384,
+    ],
+    z: -3.522065271705256,
+    z_p: 0.0004281987008862776,
+    chi2: 12.404943778152223,
+    chi2_p: 0.0004281987008862784,
+    odds_ratio: 0.18846153846153846,
+    cohens_h: -0.4613065108119651,
+    ci95: (0.08465021257780117, 0.5640900534259291),
+};
+
+const GROUPS_2023: Reference = Reference {
+    rate_ratio: 2.1386392811296537,
+    fisher: [
+        0.007058558251304086,
+        0.9976221672991982,
+        0.0063247827026445165,
+        0.005085083250382772,
+    ],
+    z: 2.935791323117868,
+    z_p: 0.0033269804895293717,
+    chi2: 8.618870692894161,
+    chi2_p: 0.0033269804895293712,
+    odds_ratio: 2.373065015479876,
+    cohens_h: 0.2790305326969862,
+    ci95: (1.3021773330222215, 3.512407917726142),
+};
+
+const GROUPS_2024: Reference = Reference {
+    rate_ratio: 0.5172113289760348,
+    fisher: [
+        0.37213606120612985,
+        0.16460211811974984,
+        0.9339146458135891,
+        0.3228776792394603,
+    ],
+    z: -1.1955094700143332,
+    z_p: 0.2318880384968557,
+    chi2: 1.429242892893952,
+    chi2_p: 0.23188803849685205,
+    odds_ratio: 0.4986425339366516,
+    cohens_h: -0.1544834858446244,
+    ci95: (0.16878276680394522, 1.584922228060687),
+};
+
+#[test]
+fn west_mercia_fall_in_attrition_is_significant() {
+    use positive_action::AttritionChange;
+    let w = west_mercia_workforce();
+    let white = Comparator::Group(ethnicity("White"));
+    let fy2023 = w
+        .attrition(
+            Period::financial_year(2023).unwrap(),
+            &by("ethnicity"),
+            white.clone(),
+        )
+        .unwrap();
+    let fy2024 = w
+        .attrition(
+            Period::financial_year(2024).unwrap(),
+            &by("ethnicity"),
+            white,
+        )
+        .unwrap();
+    let change = AttritionChange::new(&fy2023, &fy2024).unwrap();
+    let diverse = change.row(&ethnicity("ethnically diverse")).unwrap();
+    assert_eq!(
+        (diverse.earlier_leavers, diverse.earlier_headcount_at_start),
+        (14, 82)
+    );
+    assert_eq!(
+        (diverse.later_leavers, diverse.later_headcount_at_start),
+        (3, 81)
+    );
+    assert_eq!(
+        diverse.comparison.difference_points,
+        Some(100.0 * (3.0 / 81.0 - 14.0 / 82.0))
+    );
+    assert_matches(&diverse.comparison, &CHANGE_CONSISTENT);
+    // Significant at 1%, two-sided, and one-sided for a fall.
+    assert!(diverse.comparison.fisher.two_sided < 0.01);
+    assert!(diverse.comparison.fisher.less < 0.005);
+    let text = change.to_string();
+    assert!(text.contains("14 of 82 (17.1%)"), "{text}");
+    assert!(text.contains("3 of 81 (3.7%)"), "{text}");
+
+    // Between groups: in 2023/24 diverse officers left at 2.1 times the
+    // White rate, significantly; in 2024/25 the difference is not significant.
+    let d2023 = fy2023.row(&ethnicity("ethnically diverse")).unwrap();
+    assert_matches(d2023.versus_comparator.as_ref().unwrap(), &GROUPS_2023);
+    let d2024 = fy2024.row(&ethnicity("ethnically diverse")).unwrap();
+    let c2024 = d2024.versus_comparator.as_ref().unwrap();
+    assert_matches(c2024, &GROUPS_2024);
+    assert!(c2024.fisher.two_sided > 0.05);
+    assert_eq!(
+        c2024.retention_ratio,
+        Some((78.0 / 81.0) / (2_204.0 / 2_374.0))
+    );
+    // The comparator's own row and the total row carry no comparison.
+    assert!(
+        fy2024
+            .row(&ethnicity("White"))
+            .unwrap()
+            .versus_comparator
+            .is_none()
+    );
+    assert!(fy2024.total.versus_comparator.is_none());
+    let text = fy2023.to_string();
+    assert!(text.contains("comparator"), "{text}");
+    assert!(text.contains("2.14"), "{text}");
+}
+
+#[test]
+fn the_brief_counts_for_the_same_fall_agree_too() {
+    use positive_action::AttritionChange;
+    let diverse = ethnicity("ethnically diverse");
+    let year = |start, headcount_at_start, leavers| {
+        Attrition::new(
+            Period::financial_year(start).unwrap(),
+            &by("ethnicity"),
+            [AttritionRecord {
+                group: diverse.clone(),
+                headcount_at_start,
+                leavers,
+            }],
+            Comparator::Largest,
+        )
+        .unwrap()
+    };
+    let (before, after) = (year(2023, 118, 20), year(2024, 135, 5));
+    // 20 of 118 is 16.9%, published as 17%; 5 of 135 is 3.7%.
+    assert_eq!(
+        format!("{:.0}%", 100.0 * before.rows[0].attrition_rate.unwrap()),
+        "17%"
+    );
+    assert_eq!(
+        format!("{:.1}%", 100.0 * after.rows[0].attrition_rate.unwrap()),
+        "3.7%"
+    );
+    let change = AttritionChange::new(&before, &after).unwrap();
+    assert_matches(&change.row(&diverse).unwrap().comparison, &CHANGE_BRIEF);
+
+    // Another confidence level widens the interval; a bad one is refused.
+    let wider = after.clone().with_confidence(0.99).unwrap();
+    assert_eq!(wider.confidence, 0.99);
+    let err = after.with_confidence(1.0).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "confidence = 1 is out of range: expected a number strictly between 0 and 1"
+    );
+    // Different breakdowns cannot be compared.
+    let by_sex = Attrition::new(
+        Period::financial_year(2024).unwrap(),
+        &by("sex"),
+        [],
+        Comparator::Largest,
+    )
+    .unwrap();
+    assert_eq!(
+        AttritionChange::new(&before, &by_sex)
+            .unwrap_err()
+            .to_string(),
+        "breakdown mismatch: expected [ethnicity], found [sex]"
+    );
+}
