@@ -374,7 +374,41 @@ impl Workforce {
     /// Attrition in a period, per group: of the people in post on its first
     /// day, how many left by its last. People who joined during the period
     /// and left in it are not part of any rate; they are counted apart in
-    /// [`Attrition::joined_and_left`].
+    /// [`Attrition::joined_and_left`]. Each group is tested against the
+    /// comparator (see [`AttritionComparison`](crate::AttritionComparison)).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use positive_action::*;
+    ///
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let unit = Unit::new("Harbour")?;
+    /// let mut people = Vec::new();
+    /// for n in 0..40 {
+    ///     let sex = if n < 10 { "female" } else { "male" };
+    ///     let person = Person::new(
+    ///         CandidateId::from_external(&format!("PC-{n}")),
+    ///         Profile::parse([("sex", sex)])?,
+    ///         Rank::CONSTABLE,
+    ///         unit.clone(),
+    ///         day(2018, 9, 3),
+    ///     );
+    ///     // 4 of the 10 women and 3 of the 30 men leave in 2024/25.
+    ///     let leaves = n < 4 || (10..13).contains(&n);
+    ///     people.push(if leaves { person.left_on(day(2024, 12, 31))? } else { person });
+    /// }
+    /// let workforce = Workforce::new(&RankStructure::police(), people)?;
+    /// let attrition = workforce.attrition(
+    ///     Period::financial_year(2024)?,
+    ///     &Breakdown::parse(["sex"])?,
+    ///     Comparator::Largest,
+    /// )?;
+    /// let women = attrition.row(&Group::parse([("sex", "female")])?).ok_or("no row")?;
+    /// assert_eq!(women.attrition_rate, Some(0.4));
+    /// let versus_men = women.versus_comparator.as_ref().ok_or("no comparison")?;
+    /// assert_eq!(versus_men.rate_ratio, Some(0.4 / 0.1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// As [`Attrition::new`]: an explicit comparator group that is not
@@ -411,6 +445,27 @@ impl Workforce {
 
     /// Declaration completeness on a day, per characteristic and unit, of
     /// the people in post.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use positive_action::*;
+    ///
+    /// let day = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+    /// let person = |id: &str, religion| -> positive_action::Result<Person> {
+    ///     Ok(Person::new(CandidateId::from_external(id), Profile::parse([("religion", religion)])?,
+    ///                    Rank::CONSTABLE, Unit::new("North")?, day))
+    /// };
+    /// let workforce = Workforce::new(&RankStructure::police(), [
+    ///     person("1", "none")?, person("2", "prefer not to say")?, person("3", "")?, person("4", "Sikh")?,
+    /// ])?;
+    /// let religion = Characteristic::new("religion")?;
+    /// let declaration = workforce.declaration_on(day, [religion.clone()])?;
+    /// let row = declaration.characteristic(&religion).ok_or("no row")?;
+    /// assert_eq!(row.declaration_rate, Some(0.5));
+    /// assert_eq!(row.prefer_not_to_say_rate, Some(0.25));
+    /// assert_eq!(row.not_recorded_rate, Some(0.25));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::DuplicateEntry`] if a characteristic is given twice.

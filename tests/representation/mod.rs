@@ -1016,6 +1016,49 @@ fn results_serialise_and_inputs_round_trip() {
     let w = west_mercia_workforce();
     let json = serde_json::to_string(&w).unwrap();
     assert_eq!(serde_json::from_str::<Workforce>(&json).unwrap(), w);
+
+    // A group with nobody in post survives the round trip.
+    let empty_group = Headcount::from_records(
+        &RankStructure::police(),
+        &by("sex"),
+        [HeadcountRecord {
+            rank: Rank::CONSTABLE,
+            group: sex("intersex"),
+            headcount: 0,
+        }],
+    )
+    .unwrap();
+    let json = serde_json::to_string(&empty_group).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Headcount>(&json).unwrap(),
+        empty_group
+    );
+
+    // Attrition with its tests serialises in the JSON contract's shape.
+    let fy2023 = w
+        .attrition(
+            Period::financial_year(2023).unwrap(),
+            &by("ethnicity"),
+            Comparator::Group(ethnicity("White")),
+        )
+        .unwrap();
+    let value = serde_json::to_value(&fy2023).unwrap();
+    let diverse = &value["rows"][1];
+    assert_eq!(diverse["group"]["ethnicity"], "ethnically diverse");
+    assert_eq!(diverse["leavers"], 14);
+    let fisher = &diverse["versus_comparator"]["fisher"];
+    assert!(fisher["two_sided"].as_f64().unwrap() < 0.01);
+    assert!(
+        diverse["versus_comparator"]["z_test"]["z"]
+            .as_f64()
+            .unwrap()
+            > 2.0
+    );
+    assert_eq!(
+        value["rows"][0]["versus_comparator"],
+        serde_json::Value::Null
+    );
+    assert_eq!(value["period"]["start"], "2023-04-01");
 }
 
 // ---------------------------------------------------------------------
@@ -1597,4 +1640,36 @@ fn the_brief_counts_for_the_same_fall_agree_too() {
             .to_string(),
         "breakdown mismatch: expected [ethnicity], found [sex]"
     );
+}
+
+#[test]
+fn impact_ratio_bounds_with_undeclared_candidates() {
+    use positive_action::{ImpactRatioBounds, StageCounts};
+    let counts = |passed, failed| StageCounts {
+        passed,
+        failed,
+        ..StageCounts::default()
+    };
+    // Focal 45 of 100, reference 50 of 100 (ratio 0.9), and 10 undeclared
+    // of whom 0 passed: all in the focal group gives 45/110 over 0.5 =
+    // 0.818; all in the reference gives 0.45 over 50/110 = 0.99. Neither
+    // crosses 0.8, so the four-fifths conclusion stands.
+    let b = ImpactRatioBounds::new(&counts(45, 55), &counts(50, 50), &counts(0, 10), 0.8).unwrap();
+    assert_eq!(b.impact_ratio, Some(0.45 / 0.5));
+    assert_eq!(b.if_undeclared_focal, Some((45.0 / 110.0) / 0.5));
+    assert_eq!(b.if_undeclared_reference, Some(0.45 / (50.0 / 110.0)));
+    assert!(!b.could_change_conclusion);
+    // 30 undeclared who all failed: 45/130 over 0.5 = 0.69 is adverse.
+    let b = ImpactRatioBounds::new(&counts(45, 55), &counts(50, 50), &counts(0, 30), 0.8).unwrap();
+    assert_eq!(b.if_undeclared_focal, Some((45.0 / 130.0) / 0.5));
+    assert!(b.could_change_conclusion);
+    assert!(
+        b.to_string()
+            .contains("could change the four-fifths conclusion")
+    );
+    // A reference that passed nobody leaves every ratio undefined.
+    let b = ImpactRatioBounds::new(&counts(5, 5), &counts(0, 10), &counts(0, 3), 0.8).unwrap();
+    assert_eq!((b.impact_ratio, b.if_undeclared_focal), (None, None));
+    assert_eq!(b.if_undeclared_reference, None);
+    assert!(!b.could_change_conclusion);
 }
