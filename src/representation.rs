@@ -433,6 +433,16 @@ impl fmt::Display for Representation {
                 ]);
             }
             write!(f, "{table}")?;
+            if section
+                .rows
+                .iter()
+                .any(|r| r.if_undeclared.is_some_and(|b| b.could_change_conclusion))
+            {
+                writeln!(
+                    f,
+                    "(!) the undeclared could change whether the group is under-, equally or over-represented"
+                )?;
+            }
         }
         let ranks: Vec<&RepresentationSection> = self
             .sections
