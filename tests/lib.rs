@@ -2,6 +2,11 @@
 //! tests of the invariants, and reference-value tests of the statistics.
 
 mod funnel;
+mod impact;
 mod journeys;
 mod properties;
 mod stats;
+
+/// The synthetic force year the examples and benches use.
+#[path = "../examples/common/synthetic.rs"]
+mod synthetic;
