@@ -239,6 +239,23 @@ pub enum Error {
     /// message is a table of the groups, stages, ratios and p-values.
     #[error("{0}")]
     AdverseImpact(Box<crate::check::AdverseImpactFindings>),
+    // Report input.
+    /// JSON input is malformed or does not fit the contract.
+    #[error("invalid json at line {line}, column {column}: {message}")]
+    InvalidJson {
+        /// The line (1-based).
+        line: usize,
+        /// The column (1-based).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Input that is well-formed but cannot be analysed as given.
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// Why.
+        reason: String,
+    },
     /// A period ends before it starts.
     #[error("period from {start} to {end} ends before it starts")]
     InvalidPeriod {

@@ -5,6 +5,7 @@ mod funnel;
 mod impact;
 mod journeys;
 mod properties;
+mod report;
 mod stats;
 
 /// The synthetic force year the examples and benches use.
