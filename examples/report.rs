@@ -1,46 +1,328 @@
-//! The main job: the funnel of a recruitment year, per group.
+//! The main job: the funnel and the adverse impact report of a recruitment
+//! year, as text, JSON or an SVG chart, safe to publish with small-cell
+//! suppression.
 //!
-//! Runs on an embedded synthetic force year: police constable recruitment,
-//! about 5,000 applicants through eight stages, broken down by sex and by
-//! ethnicity.
+//! With no arguments it runs on an embedded synthetic force year: police
+//! constable recruitment (about 5,000 applicants through eight stages) and a
+//! Constable-to-Sergeant promotion round.
 //!
 //! ```text
 //! cargo run --release --example report
+//! cargo run --release --example report -- --input counts.json --json
+//! cargo run --release --example report -- --help
 //! ```
 
 #[path = "common/synthetic.rs"]
 mod synthetic;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use positive_action::{Breakdown, Counting, Funnel, FunnelCounts, RateBasis, StageTimes};
+use positive_action::report::{Report, ReportInput, ReportOptions};
+use positive_action::{
+    Applications, Breakdown, Counting, Funnel, FunnelCounts, Group, ImpactOptions, RateBasis,
+    ReferencePolicy, StageTimes,
+};
+
+const HELP: &str = "\
+report: funnel and adverse impact report of a positive action pipeline
+
+USAGE:
+    report [OPTIONS]
+
+With no input, runs on an embedded synthetic force year (police constable
+recruitment and a Constable-to-Sergeant promotion round).
+
+INPUT:
+    --input FILE.json        counts or candidate records (JSON contract v1)
+    --csv FILE.csv           long format: candidate, stage, outcome[, date][, interventions], characteristics...
+    --stages a,b,c           stage order for CSV input (otherwise inferred)
+    --lenient                set bad rows and journeys aside (reported) instead of stopping
+
+ANALYSIS:
+    --by sex,ethnicity       breakdown; intersectional when more than one is given
+    --reference POLICY       highest | overall | min-share:0.02 | group:ethnicity=White
+    --basis decided|entered  pass rate denominator (default decided)
+    --threshold X            four-fifths threshold, in (0, 1] (default 0.8)
+    --alpha X                significance level, in (0, 1) (default 0.05)
+    --min-cell K             withhold counts 1..K-1 and what reveals them (publication)
+
+OUTPUT:
+    --json                   print the report as JSON on stdout
+    --svg FILE               write the chart as SVG
+    --help                   print this help
+";
+
+#[derive(Debug, Default)]
+struct Args {
+    input: Option<PathBuf>,
+    csv: Option<PathBuf>,
+    stages: Option<Vec<String>>,
+    by: Option<Vec<String>>,
+    reference: Option<ReferencePolicy>,
+    basis: Option<RateBasis>,
+    threshold: Option<f64>,
+    alpha: Option<f64>,
+    min_cell: Option<u64>,
+    json: bool,
+    svg: Option<PathBuf>,
+    lenient: bool,
+    help: bool,
+}
+
+fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| format!("{flag}: {value:?} is not a valid number"))
+}
+
+fn parse_reference(value: &str) -> Result<ReferencePolicy, String> {
+    let value = value.trim();
+    if value == "highest" || value == "highest_rate" {
+        return Ok(ReferencePolicy::HighestRate);
+    }
+    if value == "overall" {
+        return Ok(ReferencePolicy::Overall);
+    }
+    if let Some(share) = value.strip_prefix("min-share:") {
+        return Ok(ReferencePolicy::HighestRateAmong {
+            min_share: parse_number("--reference min-share", share)?,
+        });
+    }
+    if let Some(spec) = value.strip_prefix("group:") {
+        let pairs: Vec<(&str, &str)> = spec
+            .split(',')
+            .map(|kv| {
+                kv.split_once('=').ok_or_else(|| {
+                    format!("--reference group: expected characteristic=category, got {kv:?}")
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let group = Group::parse(pairs).map_err(|e| format!("--reference: {e}"))?;
+        return Ok(ReferencePolicy::Group(group));
+    }
+    Err(format!(
+        "--reference: {value:?} is not a policy; expected highest, overall, min-share:0.02 or group:ethnicity=White"
+    ))
+}
+
+fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut args = Args::default();
+    let mut it = raw.into_iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value; see --help"))
+        };
+        let list = |v: String| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+        };
+        match flag.as_str() {
+            "--input" => args.input = Some(value("--input")?.into()),
+            "--csv" => args.csv = Some(value("--csv")?.into()),
+            "--stages" => args.stages = Some(list(value("--stages")?)),
+            "--by" => args.by = Some(list(value("--by")?)),
+            "--reference" => args.reference = Some(parse_reference(&value("--reference")?)?),
+            "--basis" => {
+                args.basis = Some(
+                    value("--basis")?
+                        .parse()
+                        .map_err(|e| format!("--basis: {e}"))?,
+                )
+            }
+            "--threshold" => {
+                args.threshold = Some(parse_number("--threshold", &value("--threshold")?)?)
+            }
+            "--alpha" => args.alpha = Some(parse_number("--alpha", &value("--alpha")?)?),
+            "--min-cell" => {
+                args.min_cell = Some(parse_number("--min-cell", &value("--min-cell")?)?)
+            }
+            "--svg" => args.svg = Some(value("--svg")?.into()),
+            "--json" => args.json = true,
+            "--lenient" => args.lenient = true,
+            "--help" | "-h" => args.help = true,
+            other => return Err(format!("unknown argument {other:?}; see --help")),
+        }
+    }
+    if args.input.is_some() && args.csv.is_some() {
+        return Err("give --input or --csv, not both".to_owned());
+    }
+    Ok(args)
+}
+
+/// Applies command-line options over the input's or the defaults.
+fn options(args: &Args, base: ReportOptions) -> Result<ReportOptions, String> {
+    let mut o = base;
+    if let Some(by) = &args.by {
+        o.breakdown = Breakdown::parse(by).map_err(|e| format!("--by: {e}"))?;
+    }
+    if let Some(r) = &args.reference {
+        o.impact.reference = r.clone();
+    }
+    if let Some(b) = args.basis {
+        o.impact.rate_basis = b;
+    }
+    if let Some(t) = args.threshold {
+        o.impact.threshold = t;
+    }
+    if let Some(a) = args.alpha {
+        o.impact.alpha = a;
+    }
+    if let Some(k) = args.min_cell {
+        o.min_cell = k;
+    }
+    o.impact.validate().map_err(|e| e.to_string())?;
+    Ok(o)
+}
+
+fn read_file(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{} is not UTF-8 text (invalid byte at offset {}): expected a JSON file",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// One report to print: its applications (for the funnel view) if any.
+struct Job {
+    report: Report,
+    applications: Option<Applications>,
+}
+
+fn default_jobs(args: &Args) -> Result<Vec<Job>, String> {
+    let mut jobs = Vec::new();
+    let defaults = ReportOptions {
+        breakdown: Breakdown::parse(["ethnicity"]).map_err(|e| e.to_string())?,
+        impact: ImpactOptions::new(),
+        min_cell: 0,
+    };
+    let options = options(args, defaults)?;
+    for applications in [
+        synthetic::constable_recruitment(5_000, 2025).map_err(|e| e.to_string())?,
+        synthetic::sergeant_promotion(1_200, 2025).map_err(|e| e.to_string())?,
+    ] {
+        let counts = FunnelCounts::from_applications(
+            &applications,
+            &options.breakdown,
+            Counting::Applications,
+        );
+        let report = Report::new(&counts, &options, &[]).map_err(|e| e.to_string())?;
+        jobs.push(Job {
+            report,
+            applications: Some(applications),
+        });
+    }
+    Ok(jobs)
+}
+
+fn input_job(args: &Args, path: &Path) -> Result<Job, String> {
+    let text = read_file(path)?;
+    let input = ReportInput::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let prepared = input
+        .prepare(args.lenient)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let options = options(args, prepared.options.clone())?;
+    let counts = match &prepared.applications {
+        // Candidate records can be regrouped by any breakdown.
+        Some(apps) if options.breakdown != prepared.options.breakdown => {
+            FunnelCounts::from_applications(apps, &options.breakdown, Counting::Applications)
+        }
+        _ => prepared.counts.clone(),
+    };
+    let mut report = Report::new(&counts, &options, &prepared.strata).map_err(|e| e.to_string())?;
+    report.load = prepared.load;
+    Ok(Job {
+        report,
+        applications: prepared.applications,
+    })
+}
+
+fn run(args: Args) -> Result<(), String> {
+    if args.help {
+        print!("{HELP}");
+        return Ok(());
+    }
+    if args.stages.is_some() && args.csv.is_none() {
+        return Err("--stages applies to --csv input only".to_owned());
+    }
+    let jobs = match (&args.input, &args.csv) {
+        (Some(path), _) => vec![input_job(&args, path)?],
+        (_, Some(path)) => vec![csv_job(&args, path)?],
+        _ => default_jobs(&args)?,
+    };
+    if args.json {
+        // JSON output is one report: the first pipeline's.
+        let report = &jobs[0].report;
+        let text =
+            serde_json::to_string_pretty(report).map_err(|e| format!("cannot write json: {e}"))?;
+        println!("{text}");
+        if jobs.len() > 1 {
+            eprintln!(
+                "note: --json prints the first pipeline's report ({})",
+                report.pipeline
+            );
+        }
+    } else {
+        for job in &jobs {
+            // The funnel view shows unsuppressed counts: only without
+            // --min-cell, for the analyst's own eyes.
+            if let (Some(apps), None) = (&job.applications, &job.report.suppression) {
+                let counts = FunnelCounts::from_applications(
+                    apps,
+                    &job.report.breakdown,
+                    Counting::Applications,
+                );
+                let times = StageTimes::from_applications(
+                    apps,
+                    &job.report.breakdown,
+                    Counting::Applications,
+                );
+                let funnel = Funnel::new(&counts, job.report.options.rate_basis)
+                    .map_err(|e| e.to_string())?
+                    .with_stage_times(&times);
+                println!("{funnel}");
+            }
+            println!("{}", job.report);
+        }
+    }
+    if let Some(path) = &args.svg {
+        std::fs::write(path, jobs[0].report.to_svg())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn csv_job(_args: &Args, path: &Path) -> Result<Job, String> {
+    Err(format!("{}: csv input is not wired in yet", path.display()))
+}
 
 fn main() -> ExitCode {
-    match run() {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
-}
-
-fn run() -> positive_action::Result<()> {
-    let applications = synthetic::constable_recruitment(5_000, 2025)?;
-    println!("{}", applications.pipeline());
-    println!(
-        "{} candidates, {} applications\n",
-        applications.candidates().len(),
-        applications.journeys().len()
-    );
-    for by in [["sex"], ["ethnicity"]] {
-        let breakdown = Breakdown::parse(by)?;
-        let counts =
-            FunnelCounts::from_applications(&applications, &breakdown, Counting::Applications);
-        let times =
-            StageTimes::from_applications(&applications, &breakdown, Counting::Applications);
-        let funnel = Funnel::new(&counts, RateBasis::Decided)?.with_stage_times(&times);
-        println!("{funnel}");
-    }
-    Ok(())
 }

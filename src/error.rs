@@ -14,7 +14,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Every constructor validates its input and returns one of these rather than
 /// panicking. Each message is lowercase, names the offending thing (candidate,
 /// stage, group, option) and says what was expected.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A name (of a characteristic, stage, pipeline, rank or role) was empty.
@@ -225,6 +225,37 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A fixed reference group is not among the counts' groups, or is an
+    /// unknown group (prefer not to say, not recorded), which is never a
+    /// reference.
+    #[error("reference group {group} {reason}")]
+    InvalidReferenceGroup {
+        /// The group as given.
+        group: String,
+        /// Why it cannot be the reference.
+        reason: &'static str,
+    },
+    /// Adverse impact was found where a caller asserted there was none. The
+    /// message is a table of the groups, stages, ratios and p-values.
+    #[error("{0}")]
+    AdverseImpact(Box<crate::check::AdverseImpactFindings>),
+    // Report input.
+    /// JSON input is malformed or does not fit the contract.
+    #[error("invalid json at line {line}, column {column}: {message}")]
+    InvalidJson {
+        /// The line (1-based).
+        line: usize,
+        /// The column (1-based).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Input that is well-formed but cannot be analysed as given.
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// Why.
+        reason: String,
+    },
     // Workforce: representation, attrition, declaration.
     /// A person's leaving date is before their start date.
     #[error(
@@ -326,4 +357,12 @@ pub enum Error {
 
 fn candidate_prefix(candidate: &Option<CandidateId>) -> String {
     candidate.map_or_else(String::new, |c| format!("candidate {c}: "))
+}
+
+impl std::fmt::Debug for Error {
+    /// The same readable message as `Display`, so that a test that returns
+    /// `Err` or calls `unwrap` prints the explanation, not a struct dump.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }

@@ -117,15 +117,21 @@ mod applications;
 mod breakdown;
 mod candidate;
 mod characteristic;
+mod check;
+mod decomposition;
+mod disclosure;
 mod error;
 mod funnel;
 mod funnel_counts;
+mod impact;
 mod journey;
 mod period;
 mod pipeline;
 mod profile;
+pub mod report;
 mod stage_time;
 pub mod stats;
+mod stratified_impact;
 mod text_table;
 // Workforce
 mod attrition;
@@ -144,14 +150,20 @@ pub use candidate::{Candidate, CandidateId};
 pub use characteristic::{
     Category, Characteristic, NOT_RECORDED, PREFER_NOT_TO_SAY, ProtectedCharacteristic,
 };
+pub use check::{AdverseImpactFindings, Finding, check_no_adverse_impact};
+pub use decomposition::{Decomposition, StageContribution};
 pub use error::{Error, Result};
 pub use funnel::{BottomLine, Funnel, FunnelRow, FunnelStage, RateBasis};
 pub use funnel_counts::{CountRecord, Counting, FunnelCounts, StageCounts};
+pub use impact::{
+    AdverseImpactRule, GroupImpact, ImpactAnalysis, ImpactOptions, ReferencePolicy, StageImpact,
+};
 pub use journey::{Journey, JourneyRecord, JourneyStep, Outcome, StageResult};
 pub use period::Period;
 pub use pipeline::{MAX_STAGES, Pipeline, PipelineKind, Rank, Stage};
 pub use profile::{Disclosed, Profile};
 pub use stage_time::{DaysSummary, StageTimes};
+pub use stratified_impact::{StratifiedGroup, StratifiedImpact, StratifiedStage, Stratum};
 // Workforce
 pub use attrition::{
     Attrition, AttritionChange, AttritionChangeRow, AttritionComparison, AttritionRecord,

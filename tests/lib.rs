@@ -2,7 +2,13 @@
 //! tests of the invariants, and reference-value tests of the statistics.
 
 mod funnel;
+mod impact;
 mod journeys;
 mod properties;
+mod report;
 mod representation;
 mod stats;
+
+/// The synthetic force year the examples and benches use.
+#[path = "../examples/common/synthetic.rs"]
+mod synthetic;

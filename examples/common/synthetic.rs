@@ -159,3 +159,70 @@ pub fn constable_recruitment(applicants: usize, seed: u64) -> Result<Application
     }
     Applications::new(&pipeline, candidates, journeys)
 }
+
+/// Base pass probability of the four promotion stages: eligibility, legal
+/// exam, work-based assessment, board.
+const PROMOTION_PASS: [f64; 4] = [0.92, 0.55, 0.80, 0.45];
+
+/// A constable-to-sergeant promotion round of `applicants` constables.
+/// Women and ethnic minority officers apply less; ethnic minority officers
+/// pass the legal exam less often, and women pass the board slightly more
+/// often.
+pub fn sergeant_promotion(applicants: usize, seed: u64) -> Result<Applications> {
+    use positive_action::Rank;
+    let pipeline = Pipeline::police_promotion(
+        "Constable to Sergeant 2025",
+        Rank::CONSTABLE,
+        Rank::SERGEANT,
+    )?;
+    let mut rng = SplitMix64::new(seed);
+    let exam = NaiveDate::from_ymd_opt(2025, 3, 11).expect("valid date");
+    let mut candidates = Vec::with_capacity(applicants);
+    let mut journeys = Vec::with_capacity(applicants);
+    for n in 0..applicants {
+        let id = CandidateId::from_external(&format!("PROMO-{n:06}"));
+        let sex = rng.pick(&[
+            ("male", 0.70),
+            ("female", 0.29),
+            ("prefer not to say", 0.01),
+        ]);
+        let ethnicity = rng.pick(&[
+            ("White", 0.90),
+            ("Asian", 0.035),
+            ("Black", 0.02),
+            ("Mixed", 0.025),
+            ("Other", 0.01),
+            ("prefer not to say", 0.01),
+        ]);
+        candidates.push(Candidate::new(
+            id,
+            Profile::parse([("sex", sex), ("ethnicity", ethnicity)])?,
+        ));
+        let minority = matches!(ethnicity, "Asian" | "Black" | "Mixed" | "Other");
+        let mut date = exam - Days::new(60);
+        let mut results = Vec::with_capacity(4);
+        for (s, stage) in pipeline.stages().iter().enumerate() {
+            date = date + Days::new(if s == 0 { 0 } else { rng.between(20, 70) });
+            let mut p = PROMOTION_PASS[s];
+            if minority && s == 1 {
+                p *= 0.78;
+            }
+            if sex == "female" && s == 3 {
+                p *= 1.08;
+            }
+            let outcome = if rng.unit() < 0.03 {
+                Outcome::Withdrew
+            } else if rng.unit() < p {
+                Outcome::Passed
+            } else {
+                Outcome::Failed
+            };
+            results.push(StageResult::new(stage.clone(), outcome).on(date));
+            if outcome != Outcome::Passed {
+                break;
+            }
+        }
+        journeys.push(Journey::new(&pipeline, id, results)?);
+    }
+    Applications::new(&pipeline, candidates, journeys)
+}

@@ -7,8 +7,7 @@ use positive_action::{
     StageTimes,
 };
 
-#[path = "../../examples/common/synthetic.rs"]
-mod synthetic;
+use crate::synthetic;
 
 fn pipeline() -> Pipeline {
     Pipeline::new(

@@ -238,3 +238,74 @@ proptest! {
         }
     }
 }
+
+/// A closed funnel: everyone enters the first stage, everyone who passes a
+/// stage has a result at the next, nobody is pending or exempt.
+fn closed_funnel() -> impl Strategy<Value = FunnelCounts> {
+    let stage = (1u64..=1000, 0u64..=500, 0u64..=50);
+    prop::collection::vec(prop::collection::vec(stage, STAGES.len()), 2..4).prop_map(|groups| {
+        let labels = ["White", "Black", "Asian"];
+        let mut records = Vec::new();
+        for (g, stages) in groups.iter().enumerate() {
+            // Work backwards so each stage's entered equals the previous
+            // stage's passed.
+            let mut passed_next_entered = None::<u64>;
+            let mut rows = Vec::new();
+            for &(passed, failed, withdrew) in stages.iter().rev() {
+                let passed = passed_next_entered.unwrap_or(passed);
+                rows.push((passed, failed, withdrew));
+                passed_next_entered = Some(passed + failed + withdrew);
+            }
+            rows.reverse();
+            for (s, (passed, failed, withdrew)) in rows.into_iter().enumerate() {
+                records.push(CountRecord {
+                    stage: Stage::new(STAGES[s]).unwrap(),
+                    group: Group::parse([("ethnicity", labels[g])]).unwrap(),
+                    passed,
+                    failed,
+                    withdrew,
+                    pending: 0,
+                    exempt: 0,
+                });
+            }
+        }
+        FunnelCounts::from_records(
+            &pipeline(),
+            &Breakdown::parse(["ethnicity"]).unwrap(),
+            records,
+        )
+        .unwrap()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn bottom_line_impact_ratio_is_the_product_of_stage_ratios(counts in closed_funnel()) {
+        use positive_action::{ImpactAnalysis, ImpactOptions, ReferencePolicy};
+        let white = Group::parse([("ethnicity", "White")]).unwrap();
+        let options = ImpactOptions::new()
+            .reference(ReferencePolicy::Group(white))
+            .basis(RateBasis::Entered);
+        let a = ImpactAnalysis::new(&counts, &options).unwrap();
+        prop_assert_eq!(a.decomposition.len(), counts.groups().len() - 1);
+        for d in &a.decomposition {
+            let observed = d.bottom_line_impact_ratio.unwrap();
+            let product = d.product_of_stage_ratios.unwrap();
+            prop_assert!((observed - product).abs() <= 1e-12 * observed, "{} vs {}", observed, product);
+            // The stage terms are the stage analyses' own impact ratios.
+            let direct: f64 = a.stages.iter().map(|s| {
+                s.groups.iter().find(|g| g.group == d.group).unwrap().impact_ratio.unwrap()
+            }).product();
+            prop_assert!((direct - observed).abs() <= 1e-12 * observed);
+            let ln_sum: f64 = d.stages.iter().map(|s| s.ln_impact_ratio.unwrap()).sum();
+            prop_assert!((ln_sum - observed.ln()).abs() <= 1e-12_f64.max(1e-12 * ln_sum.abs()));
+            if ln_sum.abs() > 1e-9 {
+                let shares: f64 = d.stages.iter().map(|s| s.share.unwrap()).sum();
+                prop_assert!((shares - 1.0).abs() < 1e-9);
+            }
+            prop_assert!(d.notes.is_empty(), "{:?}", d.notes);
+        }
+    }
+}

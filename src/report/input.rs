@@ -1,0 +1,298 @@
+//! The JSON input of a report (contract v1).
+
+use std::collections::HashSet;
+
+use crate::applications::Applications;
+use crate::breakdown::Breakdown;
+use crate::candidate::Candidate;
+use crate::error::{Error, Result};
+use crate::funnel::RateBasis;
+use crate::funnel_counts::{CountRecord, Counting, FunnelCounts};
+use crate::impact::{AdverseImpactRule, ImpactOptions, ReferencePolicy};
+use crate::journey::{Journey, JourneyRecord};
+use crate::pipeline::Pipeline;
+use crate::stratified_impact::Stratum;
+
+use super::{LoadSummary, ReportOptions, SetAsideRecord};
+
+/// The `analysis` object of the input. Missing fields take the defaults.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct AnalysisSpec {
+    /// The breakdown; by default the characteristics of the counts, or
+    /// `["ethnicity"]` for candidate records.
+    pub breakdown: Option<Breakdown>,
+    /// The reference policy: `"highest_rate"` (default), `"overall"`,
+    /// `{"group": {...}}` or `{"highest_rate_among": {"min_share": 0.02}}`.
+    pub reference: ReferencePolicy,
+    /// `"decided"` (default) or `"entered"`.
+    pub rate_basis: RateBasis,
+    /// The four-fifths threshold (0.8).
+    pub threshold: f64,
+    /// The significance level (0.05).
+    pub alpha: f64,
+    /// The confidence of intervals (0.95).
+    pub confidence: f64,
+    /// The minimum publishable count (0: publish everything).
+    pub min_cell: u64,
+    /// What counts as adverse impact when checking.
+    pub rule: AdverseImpactRule,
+    /// Count every application, or each candidate once.
+    pub counting: Counting,
+}
+
+impl Default for AnalysisSpec {
+    fn default() -> Self {
+        let o = ImpactOptions::default();
+        Self {
+            breakdown: None,
+            reference: o.reference,
+            rate_basis: o.rate_basis,
+            threshold: o.threshold,
+            alpha: o.alpha,
+            confidence: o.confidence,
+            min_cell: 0,
+            rule: o.rule,
+            counting: Counting::Applications,
+        }
+    }
+}
+
+/// One stratum of the input: a name and its counts.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct StratumInput {
+    /// The stratum's name ("2023", "North").
+    pub name: String,
+    /// Its counts.
+    pub counts: Vec<CountRecord>,
+}
+
+/// The input of a report: a pipeline, then counts, candidate records, or
+/// strata, and the analysis options.
+///
+/// ```
+/// use positive_action::report::ReportInput;
+///
+/// let input = ReportInput::from_json(r#"{
+///   "pipeline": {"name": "PC recruitment 2025", "kind": "recruitment", "stages": ["application", "interview"]},
+///   "counts": [
+///     {"stage": "application", "group": {"ethnicity": "Black"}, "passed": 80, "failed": 40, "withdrew": 3},
+///     {"stage": "application", "group": {"ethnicity": "White"}, "passed": 600, "failed": 150, "withdrew": 20}
+///   ],
+///   "analysis": {"reference": {"group": {"ethnicity": "White"}}, "min_cell": 5}
+/// }"#)?;
+/// let prepared = input.prepare(false)?;
+/// assert_eq!(prepared.options.min_cell, 5);
+/// assert_eq!(prepared.counts.groups().len(), 2);
+///
+/// let err = ReportInput::from_json(r#"{"pipeline": {"name": "x", "kind": "recruitment", "stages": []}}"#).unwrap_err();
+/// assert!(err.to_string().contains("has no stages"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct ReportInput {
+    /// The pipeline.
+    pub pipeline: Pipeline,
+    /// Already-aggregated counts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub counts: Option<Vec<CountRecord>>,
+    /// Candidates with profiles, for candidate-level input.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub candidates: Option<Vec<Candidate>>,
+    /// Their journeys.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub journeys: Option<Vec<JourneyRecord>>,
+    /// Strata (years, cohorts, sites), each with counts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub strata: Option<Vec<StratumInput>>,
+    /// The analysis options.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub analysis: AnalysisSpec,
+}
+
+/// A validated input, ready to report on.
+#[derive(Debug, Clone)]
+pub struct PreparedInput {
+    /// The counts (over all strata, when strata are given).
+    pub counts: FunnelCounts,
+    /// The strata.
+    pub strata: Vec<Stratum>,
+    /// The candidate records, when the input had them.
+    pub applications: Option<Applications>,
+    /// The report options.
+    pub options: ReportOptions,
+    /// How candidate records were loaded.
+    pub load: Option<LoadSummary>,
+}
+
+impl ReportInput {
+    /// Reads the JSON form.
+    ///
+    /// # Errors
+    /// [`Error::InvalidJson`] with the line and column of malformed JSON,
+    /// of a negative or non-integer count, of an unknown field, and of any
+    /// record that fails validation while being read.
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<Self> {
+        serde_json::from_str(text).map_err(|e| {
+            // serde_json appends " at line L column C"; the variant says it.
+            let full = e.to_string();
+            let suffix = format!(" at line {} column {}", e.line(), e.column());
+            Error::InvalidJson {
+                line: e.line(),
+                column: e.column(),
+                message: full.strip_suffix(&suffix).unwrap_or(&full).to_owned(),
+            }
+        })
+    }
+
+    /// Validates the input into counts, strata and options. With `lenient`,
+    /// bad journeys are set aside with their reasons instead of stopping
+    /// the load.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] unless exactly one of counts, candidate
+    /// records or strata is given; options out of range; and every error
+    /// of the records and counts.
+    pub fn prepare(self, lenient: bool) -> Result<PreparedInput> {
+        let spec = self.analysis;
+        let impact = ImpactOptions {
+            reference: spec.reference,
+            rate_basis: spec.rate_basis,
+            threshold: spec.threshold,
+            alpha: spec.alpha,
+            confidence: spec.confidence,
+            rule: spec.rule,
+        };
+        impact.validate()?;
+        let sources = [
+            self.counts.is_some(),
+            self.candidates.is_some() || self.journeys.is_some(),
+            self.strata.is_some(),
+        ];
+        if sources.iter().filter(|s| **s).count() != 1 {
+            return Err(Error::InvalidInput {
+                reason: "give exactly one of \"counts\", \"candidates\" with \"journeys\", or \"strata\"".to_owned(),
+            });
+        }
+        let pipeline = self.pipeline;
+        let mut strata = Vec::new();
+        let mut applications = None;
+        let mut load = None;
+        let (counts, breakdown) = if let Some(records) = self.counts {
+            let own = records_breakdown(&records, spec.breakdown.as_ref())?;
+            let counts = FunnelCounts::from_records(&pipeline, &own, records)?;
+            let breakdown = spec.breakdown.unwrap_or(own);
+            (counts, breakdown)
+        } else if let Some(inputs) = self.strata {
+            let first = inputs
+                .iter()
+                .flat_map(|s| s.counts.iter())
+                .cloned()
+                .collect::<Vec<_>>();
+            let own = records_breakdown(&first, spec.breakdown.as_ref())?;
+            let mut total = FunnelCounts::empty(&pipeline, &own);
+            let mut names = HashSet::new();
+            for s in inputs {
+                if !names.insert(s.name.clone()) {
+                    return Err(Error::InvalidInput {
+                        reason: format!("stratum {:?} is given more than once", s.name),
+                    });
+                }
+                let counts = FunnelCounts::from_records(&pipeline, &own, s.counts)?;
+                total.merge(&counts)?;
+                strata.push(Stratum {
+                    name: s.name,
+                    counts,
+                });
+            }
+            let breakdown = spec.breakdown.unwrap_or(own);
+            (total, breakdown)
+        } else {
+            let candidates = self.candidates.unwrap_or_default();
+            let records = self.journeys.unwrap_or_default();
+            let (apps, summary) = load_journeys(&pipeline, candidates, records, lenient)?;
+            let breakdown = match spec.breakdown {
+                Some(b) => b,
+                None => Breakdown::parse(["ethnicity"])?,
+            };
+            let counts = FunnelCounts::from_applications(&apps, &breakdown, spec.counting);
+            applications = Some(apps);
+            load = Some(summary);
+            (counts, breakdown)
+        };
+        Ok(PreparedInput {
+            counts,
+            strata,
+            applications,
+            options: ReportOptions {
+                breakdown,
+                impact,
+                min_cell: spec.min_cell,
+            },
+            load,
+        })
+    }
+}
+
+/// The breakdown of aggregated records: the characteristics of the first
+/// record's group, in its order (or the requested breakdown when there are
+/// no records).
+fn records_breakdown(records: &[CountRecord], requested: Option<&Breakdown>) -> Result<Breakdown> {
+    match records.first() {
+        Some(r) => Breakdown::new(r.group.entries().map(|(c, _)| c.clone())),
+        None => Ok(requested.cloned().unwrap_or_default()),
+    }
+}
+
+/// Validates candidate records. Strict: the first bad journey stops the
+/// load. Lenient: bad journeys are set aside with their reason.
+fn load_journeys(
+    pipeline: &Pipeline,
+    candidates: Vec<Candidate>,
+    records: Vec<JourneyRecord>,
+    lenient: bool,
+) -> Result<(Applications, LoadSummary)> {
+    let known: HashSet<_> = candidates.iter().map(|c| c.id).collect();
+    let mut summary = LoadSummary {
+        read: records.len() as u64,
+        ..LoadSummary::default()
+    };
+    let mut journeys = Vec::with_capacity(records.len());
+    for (i, record) in records.into_iter().enumerate() {
+        let candidate = record.candidate;
+        let result = if known.contains(&candidate) {
+            Journey::from_record(pipeline, record)
+        } else {
+            Err(Error::UnknownCandidate { candidate })
+        };
+        match result {
+            Ok(j) => journeys.push(j),
+            Err(e) if lenient => summary.set_aside.push(SetAsideRecord {
+                location: format!("journeys[{i}]"),
+                reason: e.to_string(),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    summary.used = journeys.len() as u64;
+    let applications = Applications::new(pipeline, candidates, journeys)?;
+    Ok((applications, summary))
+}

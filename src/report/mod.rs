@@ -1,0 +1,337 @@
+//! The report: what leaves the library, as plain data.
+//!
+//! A [`Report`] holds the adverse impact of every stage and of the bottom
+//! line, the pinch points, strata if any, and notes, in the stable JSON form
+//! other tools rely on. It knows nothing of rendering: [`Report::to_text`]
+//! and [`Report::to_svg`] sit beside it. A report built with a minimum cell
+//! size (`min_cell`) is safe to publish: small counts, and everything that
+//! would let them be worked out, are withheld.
+
+mod input;
+mod svg;
+mod text;
+
+pub use input::{AnalysisSpec, ReportInput, StratumInput};
+
+use crate::breakdown::{Breakdown, Group};
+use crate::decomposition::Decomposition;
+use crate::error::Result;
+use crate::funnel_counts::FunnelCounts;
+use crate::impact::{GroupImpact, ImpactAnalysis, ImpactOptions, StageImpact};
+use crate::stats::{FisherExact, Shortfall, ZTest};
+use crate::stratified_impact::{StratifiedImpact, Stratum};
+
+/// One group at one stage, as published. Every field is optional: `null`
+/// is either undefined (the stage's notes say why) or withheld by
+/// small-cell suppression (listed in `withheld`).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ReportGroup {
+    /// The group.
+    pub group: Group,
+    /// Entered.
+    pub entered: Option<u64>,
+    /// Passed.
+    pub passed: Option<u64>,
+    /// Failed.
+    pub failed: Option<u64>,
+    /// Withdrew.
+    pub withdrew: Option<u64>,
+    /// Pending.
+    pub pending: Option<u64>,
+    /// Exempt.
+    pub exempt: Option<u64>,
+    /// Prefer not to say or not recorded: never the reference, never flagged.
+    pub unknown: bool,
+    /// The reference group.
+    pub reference: bool,
+    /// The pass rate on the analysis's basis.
+    pub pass_rate: Option<f64>,
+    /// The impact ratio against the reference.
+    pub impact_ratio: Option<f64>,
+    /// Its log-method confidence interval.
+    pub impact_ratio_ci: Option<[f64; 2]>,
+    /// Impact ratio below the threshold.
+    pub adverse_impact: Option<bool>,
+    /// Fisher's exact test.
+    pub fisher: Option<FisherExact>,
+    /// The pooled two-proportion z test.
+    pub z_test: Option<ZTest>,
+    /// Pearson's chi-square.
+    pub chi2: Option<f64>,
+    /// Its p-value.
+    pub chi2_p_value: Option<f64>,
+    /// Yates-corrected chi-square.
+    pub chi2_yates: Option<f64>,
+    /// Its p-value.
+    pub chi2_yates_p_value: Option<f64>,
+    /// Z_IR (Morris and Lobsenz 2000).
+    pub z_ir: Option<f64>,
+    /// The odds ratio.
+    pub odds_ratio: Option<f64>,
+    /// Cohen's h.
+    pub cohens_h: Option<f64>,
+    /// The three named shortfalls.
+    pub shortfall: Option<Shortfall>,
+    /// The flip-flop rule.
+    pub flip_flop: Option<bool>,
+    /// Still significant had one more passed.
+    pub significant_after_one_more: Option<bool>,
+    /// Still significant had two more passed.
+    pub significant_after_two_more: Option<bool>,
+    /// The figures withheld by small-cell suppression.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub withheld: Vec<String>,
+}
+
+impl From<&GroupImpact> for ReportGroup {
+    fn from(g: &GroupImpact) -> Self {
+        Self {
+            group: g.group.clone(),
+            entered: Some(g.entered),
+            passed: Some(g.passed),
+            failed: Some(g.failed),
+            withdrew: Some(g.withdrew),
+            pending: Some(g.pending),
+            exempt: Some(g.exempt),
+            unknown: g.unknown,
+            reference: g.reference,
+            pass_rate: g.pass_rate,
+            impact_ratio: g.impact_ratio,
+            impact_ratio_ci: g.impact_ratio_ci,
+            adverse_impact: Some(g.adverse_impact),
+            fisher: g.fisher,
+            z_test: g.z_test,
+            chi2: g.chi2,
+            chi2_p_value: g.chi2_p_value,
+            chi2_yates: g.chi2_yates,
+            chi2_yates_p_value: g.chi2_yates_p_value,
+            z_ir: g.z_ir,
+            odds_ratio: g.odds_ratio,
+            cohens_h: g.cohens_h,
+            shortfall: g.shortfall,
+            flip_flop: g.flip_flop,
+            significant_after_one_more: g.significant_after_one_more,
+            significant_after_two_more: g.significant_after_two_more,
+            withheld: Vec::new(),
+        }
+    }
+}
+
+/// One stage, or the bottom line, as published.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ReportStage {
+    /// The stage's name, or `bottom_line`.
+    pub stage: String,
+    /// The reference group (`{}` for the overall rate).
+    pub reference: Option<Group>,
+    /// The reference rate.
+    pub reference_rate: Option<f64>,
+    /// A row per group.
+    pub groups: Vec<ReportGroup>,
+    /// Why figures are undefined, and caveats.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub notes: Vec<String>,
+}
+
+impl From<&StageImpact> for ReportStage {
+    fn from(s: &StageImpact) -> Self {
+        Self {
+            stage: s.stage.clone(),
+            reference: s.reference.clone(),
+            reference_rate: s.reference_rate,
+            groups: s.groups.iter().map(ReportGroup::from).collect(),
+            notes: s.notes.clone(),
+        }
+    }
+}
+
+/// What small-cell suppression withheld.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Suppression {
+    /// Counts 1 ≤ c < `min_cell` are withheld.
+    pub min_cell: u64,
+    /// Counts withheld because they are small.
+    pub primary: u64,
+    /// Further counts withheld so that no small count can be worked out
+    /// from published totals.
+    pub secondary: u64,
+}
+
+/// The options of a report: the breakdown, the impact options, and the
+/// minimum cell size for publication (0 publishes everything).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportOptions {
+    /// The breakdown.
+    pub breakdown: Breakdown,
+    /// The impact options.
+    pub impact: ImpactOptions,
+    /// The minimum publishable count; 0 or 1 withholds nothing.
+    pub min_cell: u64,
+}
+
+/// The whole report: per stage and bottom-line adverse impact, the pinch
+/// points, strata, and notes. This is the JSON contract (v1).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Report {
+    /// The pipeline's name.
+    pub pipeline: String,
+    /// The breakdown.
+    pub breakdown: Breakdown,
+    /// The options used.
+    pub options: ImpactOptions,
+    /// Each stage.
+    pub stages: Vec<ReportStage>,
+    /// The bottom line.
+    pub bottom_line: ReportStage,
+    /// Where each group's bottom-line impact comes from.
+    pub decomposition: Vec<Decomposition>,
+    /// Mantel-Haenszel and Breslow-Day over strata, when the input has them.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub stratified: Option<StratifiedImpact>,
+    /// Small-cell suppression, when applied.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub suppression: Option<Suppression>,
+    /// How the input was loaded, when rows were read.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub load: Option<LoadSummary>,
+    /// Notes for the reader.
+    pub notes: Vec<String>,
+}
+
+/// Rows read, used and set aside while loading, with reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LoadSummary {
+    /// Records (rows or journeys) read.
+    pub read: u64,
+    /// Records used.
+    pub used: u64,
+    /// Records set aside; `read == used + set_aside.len()`.
+    pub set_aside: Vec<SetAsideRecord>,
+}
+
+/// One record set aside by a lenient load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SetAsideRecord {
+    /// Where: a line number, or a journey's position.
+    pub location: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl Report {
+    /// Analyses counts into a report.
+    ///
+    /// ```
+    /// use positive_action::*;
+    /// use positive_action::report::{Report, ReportOptions};
+    ///
+    /// let pipeline = Pipeline::new("sift", PipelineKind::Recruitment, ["sift"])?;
+    /// let by_sex = Breakdown::parse(["sex"])?;
+    /// let rec = |sex, passed, failed| -> positive_action::Result<CountRecord> {
+    ///     Ok(CountRecord { stage: Stage::new("sift")?, group: Group::parse([("sex", sex)])?,
+    ///                      passed, failed, withdrew: 0, pending: 0, exempt: 0 })
+    /// };
+    /// let counts = FunnelCounts::from_records(&pipeline, &by_sex, [rec("female", 30, 70)?, rec("male", 50, 50)?])?;
+    /// let options = ReportOptions { breakdown: by_sex, impact: ImpactOptions::new(), min_cell: 0 };
+    /// let report = Report::new(&counts, &options, &[])?;
+    /// assert_eq!(report.stages[0].groups[0].impact_ratio, Some(0.6));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A breakdown that the counts cannot be projected onto, options out of
+    /// range, and the errors of [`ImpactAnalysis::new`] and
+    /// [`StratifiedImpact::new`].
+    pub fn new(counts: &FunnelCounts, options: &ReportOptions, strata: &[Stratum]) -> Result<Self> {
+        let counts = if counts.breakdown() == &options.breakdown {
+            counts.clone()
+        } else {
+            counts.project(&options.breakdown)?
+        };
+        let analysis = ImpactAnalysis::new(&counts, &options.impact)?;
+        let stratified = if strata.is_empty() {
+            None
+        } else {
+            let strata = strata
+                .iter()
+                .map(|s| {
+                    let c = if s.counts.breakdown() == &options.breakdown {
+                        s.counts.clone()
+                    } else {
+                        s.counts.project(&options.breakdown)?
+                    };
+                    Ok(Stratum {
+                        name: s.name.clone(),
+                        counts: c,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Some(StratifiedImpact::new(&strata, &options.impact)?)
+        };
+        let mut report = Self::from_analysis(&analysis, &options.breakdown);
+        report.stratified = stratified;
+        if options.min_cell > 1 {
+            crate::disclosure::suppress(&mut report, options.min_cell);
+        }
+        Ok(report)
+    }
+
+    /// The unsuppressed report of an analysis.
+    pub fn from_analysis(analysis: &ImpactAnalysis, breakdown: &Breakdown) -> Self {
+        let mut notes = vec![
+            format!(
+                "reference: {}; rate basis: {}; four-fifths threshold {} (strictly below is adverse); alpha {}; {}% intervals",
+                analysis.options.reference,
+                analysis.options.rate_basis,
+                analysis.options.threshold,
+                analysis.options.alpha,
+                100.0 * analysis.options.confidence
+            ),
+            "statistics show association in these counts; they do not by themselves show why a gap exists".to_owned(),
+        ];
+        let pinch: Vec<String> = analysis
+            .decomposition
+            .iter()
+            .filter_map(|d| d.pinch_point.as_ref().map(|p| format!("{}: {p}", d.group)))
+            .collect();
+        if !pinch.is_empty() {
+            notes.push(format!(
+                "pinch points (the stage contributing most to the bottom-line gap): {}",
+                pinch.join("; ")
+            ));
+        }
+        Self {
+            pipeline: analysis.pipeline.clone(),
+            breakdown: breakdown.clone(),
+            options: analysis.options.clone(),
+            stages: analysis.stages.iter().map(ReportStage::from).collect(),
+            bottom_line: ReportStage::from(&analysis.bottom_line),
+            decomposition: analysis.decomposition.clone(),
+            stratified: None,
+            suppression: None,
+            load: None,
+            notes,
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! Adverse impact through the public API: the Uniform Guidelines example,
+//! reference policies, unknown groups, option errors, the bottom-line
+//! decomposition, strata, and the check other test suites call.
+
+use positive_action::{
+    AdverseImpactRule, Breakdown, CountRecord, Counting, Error, FunnelCounts, Group,
+    ImpactAnalysis, ImpactOptions, Pipeline, PipelineKind, RateBasis, ReferencePolicy, Stage,
+    StratifiedImpact, Stratum, check_no_adverse_impact,
+};
+
+use crate::synthetic;
+
+fn one_stage(rows: &[(&str, u64, u64)]) -> FunnelCounts {
+    let pipeline = Pipeline::new("selection", PipelineKind::Recruitment, ["selection"]).unwrap();
+    let by = Breakdown::parse(["ethnicity"]).unwrap();
+    let records = rows.iter().map(|&(label, passed, failed)| CountRecord {
+        stage: Stage::new("selection").unwrap(),
+        group: Group::parse([("ethnicity", label)]).unwrap(),
+        passed,
+        failed,
+        withdrew: 0,
+        pending: 0,
+        exempt: 0,
+    });
+    FunnelCounts::from_records(&pipeline, &by, records).unwrap()
+}
+
+fn row<'a>(
+    stage: &'a positive_action::StageImpact,
+    label: &str,
+) -> &'a positive_action::GroupImpact {
+    stage
+        .groups
+        .iter()
+        .find(|g| g.group.label() == label)
+        .unwrap()
+}
+
+#[test]
+fn uniform_guidelines_qa_example() {
+    // Selection rates 60%, 45%, 48% and 51%: impact ratios 0.75, 0.80 and
+    // 0.85; only 0.75 is adverse, because exactly 0.80 is not.
+    let counts = one_stage(&[("A", 60, 40), ("B", 45, 55), ("C", 48, 52), ("D", 51, 49)]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let s = &a.stages[0];
+    assert_eq!(
+        s.reference,
+        Some(Group::parse([("ethnicity", "A")]).unwrap())
+    );
+    assert_eq!(s.reference_rate, Some(0.6));
+    let ratios: Vec<f64> = ["B", "C", "D"]
+        .iter()
+        .map(|l| row(s, l).impact_ratio.unwrap())
+        .collect();
+    for (got, want) in ratios.iter().zip([0.75, 0.80, 0.85]) {
+        assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+    }
+    assert!(row(s, "B").adverse_impact);
+    assert!(!row(s, "C").adverse_impact);
+    assert!(!row(s, "D").adverse_impact);
+    let reference = row(s, "A");
+    assert!(
+        reference.reference && reference.impact_ratio == Some(1.0) && reference.fisher.is_none()
+    );
+    // The shortfall to the threshold is what it takes to clear it: B needs
+    // 3 more selections (48/100 = 0.80 of 60%).
+    assert_eq!(row(s, "B").shortfall.unwrap().to_threshold, Some(3));
+    assert_eq!(row(s, "B").shortfall.unwrap().to_parity, Some(15.0));
+}
+
+#[test]
+fn reference_policies() {
+    // A tiny group with the highest rate: NYC Local Law 144 lets a group
+    // under 2% of decided candidates be excluded from being the reference.
+    let counts = one_stage(&[("Tiny", 3, 0), ("White", 300, 200), ("Black", 100, 100)]);
+    let highest = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    assert_eq!(
+        highest.stages[0].reference.as_ref().unwrap().label(),
+        "Tiny"
+    );
+
+    let nyc = ImpactOptions::new().reference(ReferencePolicy::HighestRateAmong { min_share: 0.02 });
+    let a = ImpactAnalysis::new(&counts, &nyc).unwrap();
+    assert_eq!(a.stages[0].reference.as_ref().unwrap().label(), "White");
+    assert!((row(&a.stages[0], "Black").impact_ratio.unwrap() - 0.5 / 0.6).abs() < 1e-12);
+
+    let fixed = ImpactOptions::new().reference(ReferencePolicy::Group(
+        Group::parse([("ethnicity", "Black")]).unwrap(),
+    ));
+    let a = ImpactAnalysis::new(&counts, &fixed).unwrap();
+    assert!(row(&a.stages[0], "Black").reference);
+    assert!((row(&a.stages[0], "White").impact_ratio.unwrap() - 1.2).abs() < 1e-12);
+
+    let overall = ImpactOptions::new().reference(ReferencePolicy::Overall);
+    let a = ImpactAnalysis::new(&counts, &overall).unwrap();
+    let s = &a.stages[0];
+    assert_eq!(s.reference, Some(Group::default()));
+    assert_eq!(s.reference_rate, Some(403.0 / 703.0));
+    assert!((row(s, "Black").impact_ratio.unwrap() - 0.5 / (403.0 / 703.0)).abs() < 1e-12);
+    assert!(row(s, "Black").impact_ratio_ci.is_none());
+    // Against the overall rate, tests compare with everyone else:
+    // Black 100/200 against 303/503.
+    let expected = positive_action::stats::TwoByTwo::new(100, 100, 303, 200)
+        .unwrap()
+        .fisher_exact();
+    assert_eq!(
+        row(s, "Black").fisher.unwrap().two_sided,
+        expected.two_sided
+    );
+    assert!(
+        s.notes.iter().any(|n| n.contains("all other candidates")),
+        "{:?}",
+        s.notes
+    );
+}
+
+#[test]
+fn unknown_groups_are_never_reference_nor_flagged() {
+    let counts = one_stage(&[
+        ("prefer not to say", 10, 0),
+        ("White", 60, 40),
+        ("", 1, 99),
+        ("Asian", 20, 80),
+    ]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let s = &a.stages[0];
+    assert_eq!(s.reference.as_ref().unwrap().label(), "White");
+    let unknown = row(s, "not recorded");
+    assert!(unknown.unknown && !unknown.adverse_impact);
+    assert!(unknown.impact_ratio.unwrap() < 0.8);
+    assert!(row(s, "Asian").adverse_impact);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("never the reference and never flagged"))
+    );
+    let flagged: Vec<String> = a.flagged().iter().map(|(_, g)| g.group.label()).collect();
+    assert_eq!(flagged, ["Asian", "Asian"]); // the stage and the bottom line
+}
+
+#[test]
+fn options_out_of_range_are_named_errors() {
+    let counts = one_stage(&[("A", 6, 4), ("B", 4, 6)]);
+    let cases = [
+        (
+            ImpactOptions::new().threshold(0.0),
+            "threshold = 0 is out of range: expected a number in (0, 1]",
+        ),
+        (
+            ImpactOptions::new().threshold(1.01),
+            "threshold = 1.01 is out of range: expected a number in (0, 1]",
+        ),
+        (
+            ImpactOptions::new().threshold(f64::NAN),
+            "threshold = NaN is out of range: expected a number in (0, 1]",
+        ),
+        (
+            ImpactOptions::new().alpha(1.0),
+            "alpha = 1 is out of range: expected a number in (0, 1)",
+        ),
+        (
+            ImpactOptions::new().confidence(0.0),
+            "confidence = 0 is out of range: expected a number in (0, 1)",
+        ),
+        (
+            ImpactOptions::new().reference(ReferencePolicy::HighestRateAmong { min_share: 1.0 }),
+            "min_share = 1 is out of range: expected a number in [0, 1)",
+        ),
+        (
+            ImpactOptions::new().reference(ReferencePolicy::Group(
+                Group::parse([("ethnicity", "Klingon")]).unwrap(),
+            )),
+            "reference group ethnicity=Klingon is not among the groups of the counts",
+        ),
+        (
+            ImpactOptions::new().reference(ReferencePolicy::Group(
+                Group::parse([("ethnicity", "")]).unwrap(),
+            )),
+            "reference group ethnicity=not recorded is an unknown group (prefer not to say or not recorded), which is never the reference",
+        ),
+    ];
+    for (options, expected) in cases {
+        let err = ImpactAnalysis::new(&counts, &options).unwrap_err();
+        assert_eq!(err.to_string(), expected);
+    }
+    // Exactly 1 is a valid threshold.
+    assert!(ImpactAnalysis::new(&counts, &ImpactOptions::new().threshold(1.0)).is_ok());
+}
+
+#[test]
+fn undefined_figures_are_none_with_a_note() {
+    let counts = one_stage(&[("A", 0, 10), ("B", 0, 5), ("C", 0, 0)]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let s = &a.stages[0];
+    // Every rate is 0: the reference rate is 0 and every ratio undefined.
+    assert_eq!(s.reference_rate, Some(0.0));
+    assert!(row(s, "B").impact_ratio.is_none());
+    assert!(row(s, "B").z_test.is_none());
+    assert!(row(s, "C").pass_rate.is_none());
+    assert!(
+        s.notes.iter().any(|n| n.contains("reference rate is 0")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("ethnicity=C: no candidate to rate")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes.iter().any(|n| n.contains("z_test")),
+        "{:?}",
+        s.notes
+    );
+}
+
+#[test]
+fn the_synthetic_year_pinches_at_the_assessment_centre() {
+    let apps = synthetic::constable_recruitment(20_000, 3).unwrap();
+    let by_ethnicity = Breakdown::parse(["ethnicity"]).unwrap();
+    let counts = FunnelCounts::from_applications(&apps, &by_ethnicity, Counting::Applications);
+    let white = Group::parse([("ethnicity", "White")]).unwrap();
+    let options = ImpactOptions::new()
+        .reference(ReferencePolicy::Group(white))
+        .basis(RateBasis::Entered);
+    let a = ImpactAnalysis::new(&counts, &options).unwrap();
+    let centre = &a.stages[3];
+    assert_eq!(centre.stage, "assessment_centre");
+    for label in ["Asian", "Black"] {
+        assert!(
+            row(centre, label).adverse_impact,
+            "{label} at the assessment centre"
+        );
+        assert!(row(centre, label).fisher.unwrap().two_sided < 1e-6);
+        let d = a
+            .decomposition
+            .iter()
+            .find(|d| d.group.label() == label)
+            .unwrap();
+        assert_eq!(d.pinch_point.as_deref(), Some("assessment_centre"), "{d:?}");
+        let shares: f64 = d.stages.iter().filter_map(|s| s.share).sum();
+        assert!((shares - 1.0).abs() < 1e-9);
+        // Pending candidates break the exact identity, and the note says so.
+        assert!(d.pending > 0);
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("pending candidates are left out"))
+        );
+    }
+}
+
+#[test]
+fn uc_berkeley_admissions_pool_without_simpsons_paradox() {
+    // UC Berkeley graduate admissions, 1973, by department: pooled, women's
+    // admission rate is 0.68 of men's; department by department, women
+    // were not at a disadvantage.
+    let departments = [
+        ("A", (89, 19), (512, 313)),
+        ("B", (17, 8), (353, 207)),
+        ("C", (202, 391), (120, 205)),
+        ("D", (131, 244), (138, 279)),
+        ("E", (94, 299), (53, 138)),
+        ("F", (24, 317), (22, 351)),
+    ];
+    let pipeline = Pipeline::new(
+        "graduate admissions 1973",
+        PipelineKind::Recruitment,
+        ["admission"],
+    )
+    .unwrap();
+    let by_sex = Breakdown::parse(["sex"]).unwrap();
+    let strata: Vec<Stratum> = departments
+        .iter()
+        .map(|&(name, (fa, fr), (ma, mr))| {
+            let rec = |sex: &str, passed, failed| CountRecord {
+                stage: Stage::new("admission").unwrap(),
+                group: Group::parse([("sex", sex)]).unwrap(),
+                passed,
+                failed,
+                withdrew: 0,
+                pending: 0,
+                exempt: 0,
+            };
+            Stratum {
+                name: name.to_owned(),
+                counts: FunnelCounts::from_records(
+                    &pipeline,
+                    &by_sex,
+                    [rec("female", fa, fr), rec("male", ma, mr)],
+                )
+                .unwrap(),
+            }
+        })
+        .collect();
+    let options = ImpactOptions::new().reference(ReferencePolicy::Group(
+        Group::parse([("sex", "male")]).unwrap(),
+    ));
+
+    let mut pooled = FunnelCounts::empty(&pipeline, &by_sex);
+    for s in &strata {
+        pooled.merge(&s.counts).unwrap();
+    }
+    let crude = ImpactAnalysis::new(&pooled, &options).unwrap();
+    let women = row(&crude.stages[0], "female");
+    assert!((women.impact_ratio.unwrap() - 0.6818298435630683).abs() < 1e-12);
+    assert!(women.adverse_impact);
+
+    let s = StratifiedImpact::new(&strata, &options).unwrap();
+    let women = &s.stages[0].groups[0];
+    assert_eq!(
+        (women.group.label(), women.strata),
+        ("female".to_owned(), 6)
+    );
+    let mh = women.mantel_haenszel.unwrap();
+    // statsmodels StratifiedTable (tests/fixtures/stats/generate.py).
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+    assert!(close(mh.common_odds_ratio.unwrap(), 1.1053426615022164));
+    assert!(close(mh.statistic, 1.4269462285866952));
+    assert!(close(mh.p_value, 0.2322634628170468));
+    assert!(close(mh.statistic_uncorrected, 1.5246066604434427));
+    assert!(close(mh.p_value_uncorrected, 0.21692369705551717));
+    let bd = women.breslow_day.unwrap();
+    assert!(close(bd.statistic, 18.82550125205277), "{bd:?}");
+    assert!(close(bd.p_value, 0.0020714013978812007), "{bd:?}");
+}
+
+#[test]
+fn a_sift_algorithm_is_fair_on_its_fixture_population() -> Result<(), Box<dyn std::error::Error>> {
+    // What a team that ships a sift asserts in its own test suite.
+    let counts = one_stage(&[("White", 400, 600), ("Black", 95, 155), ("Asian", 130, 190)]);
+    check_no_adverse_impact(&counts, &ImpactOptions::new())?;
+    Ok(())
+}
+
+#[test]
+fn an_unfair_sift_fails_with_a_readable_table() {
+    let counts = one_stage(&[("White", 400, 600), ("Black", 60, 190), ("Asian", 130, 190)]);
+    let err = check_no_adverse_impact(
+        &counts,
+        &ImpactOptions::new().rule(AdverseImpactRule::FourFifthsOrSignificant),
+    )
+    .unwrap_err();
+    let Error::AdverseImpact(findings) = &err else {
+        panic!("expected adverse impact, got {err}");
+    };
+    assert_eq!(findings.findings.len(), 2); // the stage and the bottom line
+    let text = format!("{err:?}"); // what `unwrap` and a failing test print
+    assert!(
+        text.starts_with("adverse impact in \"selection\": 2 group(s)"),
+        "{text}"
+    );
+    assert!(text.contains("ethnicity=Black"), "{text}");
+    assert!(text.contains("0.591"), "the ratio 0.24 / (130/320): {text}");
+    assert!(text.contains("Fisher p"), "{text}");
+}
