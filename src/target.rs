@@ -173,6 +173,10 @@ pub struct TargetRequirement {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "TargetPlanSpec", into = "TargetPlanSpec")
+)]
 pub struct TargetPlan {
     /// The group.
     pub group: Group,
@@ -188,6 +192,69 @@ pub struct TargetPlan {
     pub group_leavers: f64,
     /// Leavers expected from everyone else by the target date.
     pub other_leavers: f64,
+}
+
+/// The serde form of a target plan, validated on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetPlanSpec {
+    group: Group,
+    target_share: f64,
+    by: NaiveDate,
+    headcount: u64,
+    group_headcount: u64,
+    #[serde(default)]
+    group_leavers: f64,
+    #[serde(default)]
+    other_leavers: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<TargetPlanSpec> for TargetPlan {
+    type Error = Error;
+    fn try_from(s: TargetPlanSpec) -> Result<Self> {
+        let plan = Self::new(
+            s.group,
+            s.headcount,
+            s.group_headcount,
+            s.target_share,
+            s.by,
+        )?;
+        let rest = plan.headcount - plan.group_headcount;
+        for (name, value, most) in [
+            ("group_leavers", s.group_leavers, plan.group_headcount),
+            ("other_leavers", s.other_leavers, rest),
+        ] {
+            if !(value >= 0.0 && value <= most as f64) {
+                return Err(Error::InvalidOption {
+                    name,
+                    value: value.to_string(),
+                    expected: "a number of leavers between 0 and the headcount they leave from",
+                });
+            }
+        }
+        Ok(Self {
+            group_leavers: s.group_leavers,
+            other_leavers: s.other_leavers,
+            ..plan
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<TargetPlan> for TargetPlanSpec {
+    fn from(p: TargetPlan) -> Self {
+        Self {
+            group: p.group,
+            target_share: p.target_share,
+            by: p.by,
+            headcount: p.headcount,
+            group_headcount: p.group_headcount,
+            group_leavers: p.group_leavers,
+            other_leavers: p.other_leavers,
+        }
+    }
 }
 
 impl TargetPlan {

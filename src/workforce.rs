@@ -368,7 +368,6 @@ impl Workforce {
     /// The people whose start date falls in the period, per rank and group.
     pub fn joiners_in(&self, period: Period, breakdown: &Breakdown) -> Headcount {
         self.count(breakdown, |p| period.contains(p.started))
-            .on(period.end())
     }
 
     /// Attrition in a period, per group: of the people in post on its first

@@ -1034,6 +1034,27 @@ fn results_serialise_and_inputs_round_trip() {
         empty_group
     );
 
+    // A target plan deserialises through its constructor.
+    let plan = TargetPlan::new(sex("female"), 100, 40, 0.5, day(2030, 3, 31))
+        .unwrap()
+        .leavers(ExpectedLeavers::Count(4), ExpectedLeavers::Rate(0.1))
+        .unwrap();
+    let json = serde_json::to_string(&plan).unwrap();
+    assert_eq!(serde_json::from_str::<TargetPlan>(&json).unwrap(), plan);
+    let bad = json.replace("\"group_headcount\":40", "\"group_headcount\":140");
+    let err = serde_json::from_str::<TargetPlan>(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("headcount of group sex=female (140) exceeds the headcount (100)"),
+        "{err}"
+    );
+    let bad = json.replace("\"group_leavers\":4.0", "\"group_leavers\":41.0");
+    let err = serde_json::from_str::<TargetPlan>(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("group_leavers = 41 is out of range"), "{err}");
+
     // Attrition with its tests serialises in the JSON contract's shape.
     let fy2023 = w
         .attrition(
