@@ -2,7 +2,7 @@
 
 use crate::breakdown::Group;
 use crate::error::Result;
-use crate::funnel::ratio;
+use crate::funnel::rate_ratio;
 use crate::funnel_counts::{FunnelCounts, StageCounts};
 use crate::impact::StageImpact;
 
@@ -60,9 +60,10 @@ pub struct Decomposition {
     pub notes: Vec<String>,
 }
 
-/// The rate of the decomposition: passed / (passed + failed + withdrew).
-fn rate(c: &StageCounts) -> Option<f64> {
-    ratio(
+/// The rate of the decomposition as (selected, considered): passed out of
+/// passed + failed + withdrew.
+fn tally(c: &StageCounts) -> (u64, u64) {
+    (
         c.passed,
         c.passed.saturating_add(c.failed).saturating_add(c.withdrew),
     )
@@ -101,10 +102,8 @@ pub(crate) fn decompose(
             pending = pending
                 .saturating_add(mine.pending)
                 .saturating_add(if overall { 0 } else { theirs.pending });
-            let ir = match (rate(mine), rate(theirs)) {
-                (Some(a), Some(b)) if b > 0.0 => Some(a / b),
-                _ => None,
-            };
+            let ((x1, n1), (x2, n2)) = (tally(mine), tally(theirs));
+            let ir = rate_ratio(x1, n1, x2, n2);
             let ln = ir.filter(|r| *r > 0.0).map(f64::ln);
             terms.push(StageContribution {
                 stage: stage.name().to_owned(),

@@ -69,6 +69,19 @@ impl fmt::Display for RateBasis {
     }
 }
 
+/// The ratio of two rates, (x1/n1) / (x2/n2), computed as one division of
+/// exact products, (x1·n2) / (x2·n1), so that a ratio of exactly 4/5 is
+/// 0.8 and not 0.7999999999999999. Undefined when either denominator or the
+/// second rate is zero.
+pub(crate) fn rate_ratio(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<f64> {
+    if n1 == 0 || n2 == 0 || x2 == 0 {
+        return None;
+    }
+    let num = u128::from(x1) * u128::from(n2);
+    let den = u128::from(x2) * u128::from(n1);
+    Some(num as f64 / den as f64)
+}
+
 /// `numerator / denominator`, undefined (never 0, never NaN) when the
 /// denominator is zero.
 pub(crate) fn ratio(numerator: u64, denominator: u64) -> Option<f64> {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::breakdown::Group;
 use crate::error::{Error, Result};
-use crate::funnel::{RateBasis, ratio};
+use crate::funnel::{RateBasis, rate_ratio, ratio};
 use crate::funnel_counts::{FunnelCounts, StageCounts};
 use crate::stats::{FisherExact, Shortfall, TwoByTwo, ZTest};
 
@@ -654,10 +654,12 @@ pub(crate) fn analyse(
             comparison.considered.saturating_sub(comparison.selected),
         )?;
         let mut undefined: Vec<&str> = Vec::new();
-        g.impact_ratio = match (row.rate(), reference_rate) {
-            (Some(p1), Some(p2)) if p2 > 0.0 => Some(p1 / p2),
-            _ => None,
-        };
+        g.impact_ratio = rate_ratio(
+            row.selected,
+            row.considered,
+            reference_tally.selected,
+            reference_tally.considered,
+        );
         g.adverse_impact = !g.unknown && g.impact_ratio.is_some_and(|r| r < options.threshold);
         if !overall {
             g.impact_ratio_ci = table

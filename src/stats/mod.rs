@@ -66,3 +66,30 @@ pub use practical::Shortfall;
 pub use proportions::{ChiSquare, ZTest};
 pub use stratified::{BreslowDay, MantelHaenszel, Strata};
 pub use table::{MAX_TOTAL, TwoByTwo};
+
+/// Fisher's exact test of a two-by-two table given as its four cells: the
+/// focal group's passed and failed, then the reference group's.
+///
+/// ```
+/// // scipy.stats.fisher_exact([[8, 2], [1, 5]]) gives p = 0.034965034965034975.
+/// let fisher = positive_action::stats::fisher_exact(8, 2, 1, 5)?;
+/// assert!((fisher.two_sided - 0.034965034965034975).abs() < 1e-15);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`TwoByTwo::new`]: a grand total above [`MAX_TOTAL`].
+pub fn fisher_exact(
+    focal_passed: u64,
+    focal_failed: u64,
+    reference_passed: u64,
+    reference_failed: u64,
+) -> crate::Result<FisherExact> {
+    TwoByTwo::new(
+        focal_passed,
+        focal_failed,
+        reference_passed,
+        reference_failed,
+    )
+    .map(|t| t.fisher_exact())
+}

@@ -22,8 +22,8 @@ pub struct Shortfall {
     /// The fewest extra focal passes s ≥ 0 that lift the impact ratio to the
     /// threshold: the least s with ((a + s)/n1)/p2 ≥ threshold, evaluated in
     /// `f64` exactly as [`TwoByTwo::impact_ratio`] is, so that with s more
-    /// passes `impact_ratio() < threshold` is false and with s − 1 it is true.
-    /// 0 when the reference rate is 0.
+    /// passes (and as many fewer failures) `impact_ratio() < threshold` is
+    /// false and with s − 1 it is true. 0 when the reference rate is 0.
     pub to_threshold: Option<u64>,
 }
 
@@ -80,12 +80,13 @@ impl TwoByTwo {
     /// See [`Shortfall::to_threshold`]; both rows are non-empty.
     fn passes_to_threshold(&self, threshold: f64) -> u64 {
         let (a, n1) = (self.focal_passed(), self.focal_total());
+        let (c, n2) = (self.reference_passed(), self.reference_total());
         let p2 = match self.reference_rate() {
             Some(p2) if p2 > 0.0 => p2,
             _ => return 0,
         };
-        // Monotone in s, and true at s = n1 − a: there the ratio is 1/p2 ≥ 1.
-        let reaches = |s: u64| impact_ratio_of(a + s, n1, p2).is_some_and(|ir| ir >= threshold);
+        // Monotone in s, and true at s = n1 − a, where the ratio is n2/c ≥ 1.
+        let reaches = |s: u64| impact_ratio_of(a + s, n1, c, n2).is_some_and(|ir| ir >= threshold);
         let most = n1 - a;
         // The real-valued answer, then a galloping search from it: the
         // estimate is off by at most a few units, so this takes a few steps.
@@ -218,7 +219,8 @@ mod tests {
         }
         (0..)
             .find(|&s| {
-                let ir = ((table.focal_passed() + s) as f64 / table.focal_total() as f64) / p2;
+                let num = (table.focal_passed() + s) as f64 * table.reference_total() as f64;
+                let ir = num / (table.reference_passed() as f64 * table.focal_total() as f64);
                 ir >= threshold
             })
             .unwrap()
@@ -254,7 +256,7 @@ mod tests {
         // Large counts: the estimate is adjusted, never walked from 0.
         let big = t(1_000_000_000, 3_000_000_000, 2_000_000_000, 2_000_000_000);
         let s = big.shortfall(0.8).unwrap().to_threshold.unwrap();
-        let ir = |s: u64| ((1_000_000_000 + s) as f64 / 4e9) / 0.5;
+        let ir = |s: u64| (1_000_000_000 + s) as f64 * 4e9 / (2e9 * 4e9);
         assert!(ir(s) >= 0.8 && ir(s - 1) < 0.8);
     }
 

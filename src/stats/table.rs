@@ -29,7 +29,7 @@ pub const MAX_TOTAL: u64 = 1 << 53;
 /// let table = TwoByTwo::new(30, 70, 60, 90)?;
 /// assert_eq!(table.total(), 250);
 /// assert_eq!(table.focal_rate(), Some(0.3));
-/// assert_eq!(table.impact_ratio(), Some(0.3 / 0.4));
+/// assert_eq!(table.impact_ratio(), Some(0.75));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -151,11 +151,17 @@ impl TwoByTwo {
     /// `None` when either rate is undefined or the reference rate is 0. The
     /// four-fifths flag of the Uniform Guidelines (29 CFR 1607.4(D)) is
     /// `impact_ratio() < 0.8`.
+    ///
+    /// It is computed as (a·n2)/(c·n1), one division of exact products
+    /// (exact in `f64` below 2^53), rather than as a quotient of two rounded
+    /// rates. So a ratio of exactly 4/5 is exactly `0.8`, and not adverse,
+    /// where (32/100)/(60/150) would give 0.7999999999999999.
     pub fn impact_ratio(&self) -> Option<f64> {
         impact_ratio_of(
             self.focal_passed,
             self.focal_total(),
-            self.reference_rate()?,
+            self.reference_passed,
+            self.reference_total(),
         )
     }
 
@@ -181,9 +187,18 @@ fn rate(x: u64, n: u64) -> Option<f64> {
 /// The impact ratio exactly as [`TwoByTwo::impact_ratio`] computes it, for a
 /// focal group with `passed` of `focal_total`. Shared with the shortfall so
 /// that `to_threshold` agrees bit for bit with the four-fifths flag.
-pub(crate) fn impact_ratio_of(passed: u64, focal_total: u64, reference_rate: f64) -> Option<f64> {
-    let focal = rate(passed, focal_total)?;
-    (reference_rate > 0.0).then(|| focal / reference_rate)
+pub(crate) fn impact_ratio_of(
+    passed: u64,
+    focal_total: u64,
+    reference_passed: u64,
+    reference_total: u64,
+) -> Option<f64> {
+    if focal_total == 0 || reference_total == 0 || reference_passed == 0 {
+        return None;
+    }
+    let num = u128::from(passed) * u128::from(reference_total);
+    let den = u128::from(reference_passed) * u128::from(focal_total);
+    Some(num as f64 / den as f64)
 }
 
 /// The unvalidated form a table is deserialised from.
@@ -226,6 +241,10 @@ mod tests {
         assert_eq!(t.reference_rate(), Some(0.25));
         assert_eq!(t.pooled_rate(), Some(5.0 / 12.0));
         assert_eq!(t.impact_ratio(), Some(3.0));
+        // Exactly 4/5 is exactly 0.8, though (32/100)/(60/150) is not.
+        let sift = TwoByTwo::new(32, 68, 60, 90).unwrap();
+        assert_ne!((32.0 / 100.0) / (60.0 / 150.0), 0.8);
+        assert_eq!(sift.impact_ratio(), Some(0.8));
         assert_eq!(t.cross_difference(), 3 * 6 - 2);
     }
 

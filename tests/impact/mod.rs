@@ -69,6 +69,18 @@ fn uniform_guidelines_qa_example() {
 }
 
 #[test]
+fn exactly_four_fifths_is_not_adverse_even_where_rates_round() {
+    // (32/100) / (60/150) is 0.7999999999999999 as a quotient of rates;
+    // the ratio is exactly 4/5 and must not be flagged.
+    let counts = one_stage(&[("A", 60, 90), ("B", 32, 68)]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let b = row(&a.stages[0], "B");
+    assert_eq!(b.impact_ratio, Some(0.8));
+    assert!(!b.adverse_impact);
+    assert_eq!(b.shortfall.unwrap().to_threshold, Some(0));
+}
+
+#[test]
 fn reference_policies() {
     // A tiny group with the highest rate: NYC Local Law 144 lets a group
     // under 2% of decided candidates be excluded from being the reference.

@@ -1,6 +1,5 @@
 //! Loading the reference fixtures and comparing against them.
 
-#[cfg(feature = "serde")]
 use positive_action::stats::TwoByTwo;
 
 /// Collects every disagreement with a reference, so that one run reports
@@ -82,7 +81,6 @@ impl Agreement {
 }
 
 /// The cases of one fixture file.
-#[cfg(feature = "serde")]
 pub fn load(file: &str) -> Vec<serde_json::Value> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/stats")
@@ -91,13 +89,11 @@ pub fn load(file: &str) -> Vec<serde_json::Value> {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-#[cfg(feature = "serde")]
 pub fn name(case: &serde_json::Value) -> &str {
     case["name"].as_str().expect("every case has a name")
 }
 
 /// A number, or `None` for null.
-#[cfg(feature = "serde")]
 pub fn number(case: &serde_json::Value, field: &str) -> Option<f64> {
     let value = &case[field];
     if value.is_null() {
@@ -111,13 +107,11 @@ pub fn number(case: &serde_json::Value, field: &str) -> Option<f64> {
     }
 }
 
-#[cfg(feature = "serde")]
 pub fn counts(value: &serde_json::Value) -> TwoByTwo {
     let cells: Vec<u64> = serde_json::from_value(value.clone()).expect("a table is four counts");
     TwoByTwo::new(cells[0], cells[1], cells[2], cells[3]).expect("fixture tables are valid")
 }
 
-#[cfg(feature = "serde")]
 pub fn table(case: &serde_json::Value) -> TwoByTwo {
     counts(&case["table"])
 }

@@ -2,12 +2,14 @@
 //! `tests/fixtures/stats/generate.py` from exact rationals, mpmath, scipy and
 //! statsmodels), published values, and properties that hold for any table.
 
-mod fixtures;
 mod properties;
 mod published;
 
+// The fixtures are JSON, read with serde_json, which the serde feature brings.
 #[cfg(feature = "serde")]
 mod fisher;
+#[cfg(feature = "serde")]
+mod fixtures;
 #[cfg(feature = "serde")]
 mod practical;
 #[cfg(feature = "serde")]
