@@ -242,7 +242,9 @@ fn input_job(args: &Args, path: &Path) -> Result<Job, String> {
         }
         _ => prepared.counts.clone(),
     };
-    let mut report = Report::new(&counts, &options, &prepared.strata).map_err(|e| e.to_string())?;
+    let mut report = Report::new(&counts, &options, &prepared.strata)
+        .map_err(|e| e.to_string())?
+        .with_representation(prepared.representation);
     report.load = prepared.load;
     Ok(Job {
         report,

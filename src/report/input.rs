@@ -3,14 +3,17 @@
 use std::collections::HashSet;
 
 use crate::applications::Applications;
+use crate::benchmark::Benchmark;
 use crate::breakdown::Breakdown;
 use crate::candidate::Candidate;
 use crate::error::{Error, Result};
 use crate::funnel::RateBasis;
 use crate::funnel_counts::{CountRecord, Counting, FunnelCounts};
+use crate::headcount::Headcount;
 use crate::impact::{AdverseImpactRule, ImpactOptions, ReferencePolicy};
 use crate::journey::{Journey, JourneyRecord};
 use crate::pipeline::Pipeline;
+use crate::representation::Representation;
 use crate::stratified_impact::Stratum;
 
 use super::{LoadSummary, ReportOptions, SetAsideRecord};
@@ -70,8 +73,20 @@ pub struct StratumInput {
     pub counts: Vec<CountRecord>,
 }
 
+/// Workforce data for the representation section: headcount per rank and
+/// group, and a benchmark population (for example census 2021).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct WorkforceInput {
+    /// Headcount per rank and group.
+    pub headcount: Headcount,
+    /// The benchmark population.
+    pub benchmark: Benchmark,
+}
+
 /// The input of a report: a pipeline, then counts, candidate records, or
-/// strata, and the analysis options.
+/// strata, the analysis options, and optionally workforce data.
 ///
 /// ```
 /// use positive_action::report::ReportInput;
@@ -125,6 +140,12 @@ pub struct ReportInput {
     /// The analysis options.
     #[cfg_attr(feature = "serde", serde(default))]
     pub analysis: AnalysisSpec,
+    /// Workforce data: the report then gains a representation section.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub workforce: Option<WorkforceInput>,
 }
 
 /// A validated input, ready to report on.
@@ -140,6 +161,8 @@ pub struct PreparedInput {
     pub options: ReportOptions,
     /// How candidate records were loaded.
     pub load: Option<LoadSummary>,
+    /// Representation against the benchmark, when workforce data was given.
+    pub representation: Option<Representation>,
 }
 
 impl ReportInput {
@@ -192,6 +215,10 @@ impl ReportInput {
                 reason: "give exactly one of \"counts\", \"candidates\" with \"journeys\", or \"strata\"".to_owned(),
             });
         }
+        let representation = match &self.workforce {
+            Some(w) => Some(Representation::new(&w.headcount, &w.benchmark)?),
+            None => None,
+        };
         let pipeline = self.pipeline;
         let mut strata = Vec::new();
         let mut applications = None;
@@ -248,6 +275,7 @@ impl ReportInput {
                 min_cell: spec.min_cell,
             },
             load,
+            representation,
         })
     }
 }

@@ -11,13 +11,14 @@ mod input;
 mod svg;
 mod text;
 
-pub use input::{AnalysisSpec, ReportInput, StratumInput};
+pub use input::{AnalysisSpec, PreparedInput, ReportInput, StratumInput, WorkforceInput};
 
 use crate::breakdown::{Breakdown, Group};
 use crate::decomposition::Decomposition;
 use crate::error::Result;
 use crate::funnel_counts::FunnelCounts;
 use crate::impact::{GroupImpact, ImpactAnalysis, ImpactOptions, StageImpact};
+use crate::representation::Representation;
 use crate::stats::{FisherExact, Shortfall, ZTest};
 use crate::stratified_impact::{StratifiedImpact, Stratum};
 
@@ -207,6 +208,13 @@ pub struct Report {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub suppression: Option<Suppression>,
+    /// Representation against a benchmark, when the input has workforce
+    /// data (left out of reports published with small-cell suppression).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub representation: Option<Representation>,
     /// How the input was loaded, when rows were read.
     #[cfg_attr(
         feature = "serde",
@@ -297,6 +305,19 @@ impl Report {
         Ok(report)
     }
 
+    /// Adds the representation section. A report published with small-cell
+    /// suppression leaves it out, and says so: its headcounts are not yet
+    /// covered by suppression.
+    pub fn with_representation(mut self, representation: Option<Representation>) -> Self {
+        match (representation, &self.suppression) {
+            (Some(_), Some(_)) => self.notes.push(
+                "the representation section is left out of this published report: small-cell suppression does not yet cover headcounts".to_owned(),
+            ),
+            (r, _) => self.representation = r,
+        }
+        self
+    }
+
     /// The unsuppressed report of an analysis.
     pub fn from_analysis(analysis: &ImpactAnalysis, breakdown: &Breakdown) -> Self {
         let mut notes = vec![
@@ -329,6 +350,7 @@ impl Report {
             bottom_line: ReportStage::from(&analysis.bottom_line),
             decomposition: analysis.decomposition.clone(),
             stratified: None,
+            representation: None,
             suppression: None,
             load: None,
             notes,

@@ -220,6 +220,9 @@ impl fmt::Display for Report {
             write!(f, "{t}")?;
             writeln!(f)?;
         }
+        if let Some(r) = &self.representation {
+            writeln!(f, "{r}")?;
+        }
         if let Some(load) = &self.load {
             writeln!(
                 f,

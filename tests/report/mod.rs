@@ -713,3 +713,37 @@ mod suppression {
         }
     }
 }
+
+#[test]
+fn workforce_data_adds_a_representation_section() {
+    let path = fixture("workforce.json");
+    let r = run(&["--input", path.to_str().unwrap(), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let text = serde_json::to_string(&v["representation"]).unwrap();
+    // Asian officers: 60 + 9 + 2 = 71 of 2,038; census 95,000 of 970,000.
+    assert!(text.contains("\"headcount\":71"), "{text}");
+    let r = run(&["--input", path.to_str().unwrap()]);
+    assert!(
+        r.stdout
+            .contains("Representation by ethnicity against census 2021"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("middle management"), "{}", r.stdout);
+    // Published with suppression, the section is left out, and a note says so.
+    let r = run(&[
+        "--input",
+        path.to_str().unwrap(),
+        "--json",
+        "--min-cell",
+        "5",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v.get("representation").is_none());
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| {
+        n.as_str()
+            .unwrap()
+            .contains("representation section is left out")
+    }));
+}
