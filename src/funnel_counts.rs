@@ -8,6 +8,26 @@ use crate::error::{Error, Result};
 use crate::journey::Outcome;
 use crate::pipeline::{Pipeline, Stage};
 
+/// Aggregates merge only within one pipeline and one breakdown.
+pub(crate) fn ensure_mergeable(
+    (pipeline, breakdown): (&Pipeline, &Breakdown),
+    (other_pipeline, other_breakdown): (&Pipeline, &Breakdown),
+) -> Result<()> {
+    if !pipeline.same_as(other_pipeline) {
+        return Err(Error::PipelineMismatch {
+            expected: pipeline.name().to_owned(),
+            found: other_pipeline.name().to_owned(),
+        });
+    }
+    if breakdown != other_breakdown {
+        return Err(Error::BreakdownMismatch {
+            expected: breakdown.to_string(),
+            found: other_breakdown.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Whether a candidate who applied more than once counts once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -311,18 +331,10 @@ impl FunnelCounts {
     /// [`Error::PipelineMismatch`], [`Error::BreakdownMismatch`], and
     /// [`Error::CountOverflow`] if a sum would pass `u64::MAX`.
     pub fn merge(&mut self, other: &FunnelCounts) -> Result<()> {
-        if !self.pipeline.same_as(&other.pipeline) {
-            return Err(Error::PipelineMismatch {
-                expected: self.pipeline.name().to_owned(),
-                found: other.pipeline.name().to_owned(),
-            });
-        }
-        if self.breakdown != other.breakdown {
-            return Err(Error::BreakdownMismatch {
-                expected: self.breakdown.to_string(),
-                found: other.breakdown.to_string(),
-            });
-        }
+        ensure_mergeable(
+            (&self.pipeline, &self.breakdown),
+            (&other.pipeline, &other.breakdown),
+        )?;
         let stages = self.stages();
         let zero = vec![StageCounts::default(); stages];
         let (mut i, mut j) = (0, 0);

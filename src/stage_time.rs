@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::applications::Applications;
 use crate::breakdown::{Breakdown, Group};
 use crate::error::{Error, Result};
-use crate::funnel_counts::Counting;
+use crate::funnel_counts::{Counting, ensure_mergeable};
 use crate::pipeline::Pipeline;
 
 /// The days each result at a stage took since the journey's previous dated
@@ -119,18 +119,10 @@ impl StageTimes {
     /// [`Error::PipelineMismatch`], [`Error::BreakdownMismatch`] and
     /// [`Error::CountOverflow`]; on error `self` is unchanged.
     pub fn merge(&mut self, other: &StageTimes) -> Result<()> {
-        if !self.pipeline.same_as(&other.pipeline) {
-            return Err(Error::PipelineMismatch {
-                expected: self.pipeline.name().to_owned(),
-                found: other.pipeline.name().to_owned(),
-            });
-        }
-        if self.breakdown != other.breakdown {
-            return Err(Error::BreakdownMismatch {
-                expected: self.breakdown.to_string(),
-                found: other.breakdown.to_string(),
-            });
-        }
+        ensure_mergeable(
+            (&self.pipeline, &self.breakdown),
+            (&other.pipeline, &other.breakdown),
+        )?;
         let mut merged = self.days.clone();
         let stages = self.pipeline.stages().len();
         for (group, hist) in &other.days {
