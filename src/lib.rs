@@ -127,6 +127,8 @@ mod profile;
 mod stage_time;
 pub mod stats;
 mod text_table;
+// Input
+pub mod io;
 
 pub use applications::{Applications, PeriodSelection};
 pub use breakdown::{Breakdown, Group};
