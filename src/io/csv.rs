@@ -12,13 +12,14 @@ use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
 use std::io::Read;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use ::csv::{ByteRecord, Position, ReaderBuilder};
 use chrono::NaiveDate;
 
-use super::intern::Interner;
+use super::intern::{Interner, KeyTable};
 use super::order::{self, Edges, Sorted};
 use crate::applications::Applications;
 use crate::candidate::{Candidate, CandidateId};
@@ -279,7 +280,7 @@ pub struct Loaded {
     pub applications: Applications,
     /// What was read, used and set aside.
     pub load: LoadReport,
-    external_ids: Vec<String>,
+    external_ids: ExternalIds,
     application_labels: Vec<String>,
     intervention_names: Vec<String>,
     interventions: Vec<(u16, u32)>,
@@ -289,12 +290,12 @@ pub struct Loaded {
 impl Loaded {
     /// The external id ("APP-00123") of `applications.candidates()[candidate]`.
     pub fn external_id(&self, candidate: usize) -> Option<&str> {
-        self.external_ids.get(candidate).map(String::as_str)
+        self.external_ids.get(candidate)
     }
 
     /// The external ids, in the order of `applications.candidates()`.
-    pub fn external_ids(&self) -> &[String] {
-        &self.external_ids
+    pub fn external_ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.external_ids.len()).map(|c| self.external_ids.get(c).unwrap_or_default())
     }
 
     /// The `application` cell of `applications.journeys()[journey]`, when the
@@ -326,6 +327,29 @@ impl Loaded {
     /// Every intervention named in the CSV, in order of first appearance.
     pub fn intervention_names(&self) -> &[String] {
         &self.intervention_names
+    }
+}
+
+/// External ids end to end in one string: a million ids, two allocations.
+#[derive(Debug, Clone, Default)]
+struct ExternalIds {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl ExternalIds {
+    fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        self.text.get(start..*self.ends.get(i)?)
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
     }
 }
 
@@ -372,7 +396,7 @@ impl Loaded {
 /// unreadable input, a bad header, bad options, or no usable row to infer
 /// the stage order from.
 pub fn read_csv(input: impl Read, options: &CsvOptions) -> Result<Loaded> {
-    load(input, options, None)
+    load(input, options, None, None)
 }
 
 /// Reads a CSV file, as [`read_csv`] does; errors name the file, and the
@@ -416,7 +440,8 @@ pub fn read_csv_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loa
     } else {
         options
     };
-    load(file, options, Some(&shown)).map_err(|error| match error {
+    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    load(file, options, Some(&shown), size).map_err(|error| match error {
         error @ Error::CsvIo { .. } => error,
         error => Error::InFile {
             path: shown,
@@ -433,7 +458,15 @@ fn lowercase_first(text: &str) -> String {
     }
 }
 
-fn load(input: impl Read, options: &CsvOptions, path: Option<&str>) -> Result<Loaded> {
+/// Rows read before a load with a known size sizes its tables to fit.
+const SAMPLE_ROWS: u64 = 1 << 16;
+
+fn load(
+    input: impl Read,
+    options: &CsvOptions,
+    path: Option<&str>,
+    size: Option<u64>,
+) -> Result<Loaded> {
     let mut csv = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -473,6 +506,13 @@ fn load(input: impl Read, options: &CsvOptions, path: Option<&str>) -> Result<Lo
         let position = record.position();
         let line = position.map_or(0, Position::line);
         reader.read_row(&record, line)?;
+        if reader.rows_read == SAMPLE_ROWS {
+            if let (Some(size), Some(position)) = (size, position) {
+                // Growing tables by doubling copies and rehashes them; size
+                // them once from the sample instead.
+                reader.reserve(size as f64 / position.byte().max(1) as f64);
+            }
+        }
         if let Some(hook) = hook {
             if reader.rows_read % hook.every == 0 {
                 bytes = position.map_or(bytes, Position::byte);
@@ -669,17 +709,15 @@ struct Reader {
     application_labels: Vec<String>,
     /// Journey keys (candidate bytes, then 0xFF and the application bytes
     /// with an application column) to journeys.
-    journey_index: HashMap<Box<[u8]>, u32>,
-    candidate_index: HashMap<Box<[u8]>, u32>,
+    /// Candidate ids (the keys) and, with an application column, journey
+    /// keys: candidate bytes, 0xFF, application bytes.
+    candidate_keys: KeyTable,
+    journey_keys: Option<KeyTable>,
     key: Vec<u8>,
     last_key: Vec<u8>,
     last_journey: u32,
     journeys: Vec<JourneyEntry>,
     journey_spoiled: Vec<u32>,
-    /// Filled from the key maps when reading ends: the maps own the ids
-    /// while rows are read, so an id is allocated once.
-    external_ids: Vec<String>,
-    candidates: u32,
     first_lines: Vec<u64>,
     candidate_spoiled: Vec<u32>,
     /// Per candidate and characteristic column: category id and the line
@@ -705,7 +743,9 @@ impl Reader {
                 given_index.insert(stage.name().to_owned(), i as u16);
             }
         }
+        let journey_keys = columns.application.map(|_| KeyTable::default());
         Self {
+            journey_keys,
             columns,
             lenient: mode == Mode::Lenient,
             given,
@@ -722,15 +762,12 @@ impl Reader {
             intervention_names: Vec::new(),
             intervention_index: HashMap::new(),
             application_labels: Vec::new(),
-            journey_index: HashMap::new(),
-            candidate_index: HashMap::new(),
+            candidate_keys: KeyTable::default(),
             key: Vec::new(),
             last_key: Vec::new(),
             last_journey: NONE,
             journeys: Vec::new(),
             journey_spoiled: Vec::new(),
-            external_ids: Vec::new(),
-            candidates: 0,
             first_lines: Vec::new(),
             candidate_spoiled: Vec::new(),
             profile_ids: Vec::new(),
@@ -948,10 +985,13 @@ impl Reader {
                 &self.key
             }
         };
+        // Rows of a candidate usually come together: no lookup at all.
         if self.last_journey != NONE && key == self.last_key.as_slice() {
             return Ok(self.last_journey);
         }
-        if let Some(&j) = self.journey_index.get(key) {
+        let table = self.journey_keys.as_ref().unwrap_or(&self.candidate_keys);
+        let (found, hash) = table.get(key);
+        if let Some(j) = found {
             self.last_key.clear();
             self.last_key.extend_from_slice(key);
             self.last_journey = j;
@@ -1000,43 +1040,64 @@ impl Reader {
                 expected: "at most 4294967294 journeys",
             }));
         }
-        let candidate = match label {
-            None => self.new_candidate(line),
-            Some(_) => match self.candidate_index.get(raw) {
-                Some(&c) => c,
-                None => {
-                    let c = self.new_candidate(line);
-                    self.candidate_index.insert(raw.into(), c);
-                    c
-                }
-            },
-        };
-        let application = match label {
-            None => NONE,
-            Some(label) => {
+        let (candidate, application, j) = match (label, self.journey_keys.as_mut()) {
+            (Some(label), Some(journey_keys)) => {
+                let j = journey_keys.insert(&self.key, hash);
+                let candidate = match self.candidate_keys.get(raw) {
+                    (Some(c), _) => c,
+                    (None, hash) => {
+                        self.candidate_keys.insert(raw, hash);
+                        self.new_candidate(line)
+                    }
+                };
                 self.application_labels.push(label);
                 // No more labels than journeys, which are capped above.
-                (self.application_labels.len() - 1) as u32
+                let application = (self.application_labels.len() - 1) as u32;
+                (candidate, application, j)
+            }
+            _ => {
+                // Without an application column, a journey is a candidate.
+                let c = self.candidate_keys.insert(raw, hash);
+                self.new_candidate(line);
+                (c, NONE, c)
             }
         };
-        // Capped above.
-        let j = self.journeys.len() as u32;
         self.journeys.push(JourneyEntry {
             candidate,
             application,
         });
         self.journey_spoiled.push(NONE);
-        let key: Box<[u8]> = match self.columns.application {
-            None => raw.into(),
-            Some(_) => self.key.as_slice().into(),
-        };
         self.last_key.clear();
-        self.last_key.extend_from_slice(&key);
+        self.last_key.extend_from_slice(match self.journey_keys {
+            Some(_) => &self.key,
+            None => raw,
+        });
         self.last_journey = j;
-        self.journey_index.insert(key, j);
         Ok(j)
     }
 
+    /// Room for `factor` times what has been read so far, a little more.
+    fn reserve(&mut self, factor: f64) {
+        if !factor.is_finite() || factor <= 1.0 {
+            return;
+        }
+        let more = |n: usize| ((n as f64) * (factor * 1.05 - 1.0)).min(1e9) as usize;
+        self.rows.reserve(more(self.rows.len()));
+        let candidates = self.candidate_keys.len();
+        let bytes_each = self.candidate_keys.key(0).len().max(8);
+        self.candidate_keys.reserve(more(candidates), bytes_each);
+        self.first_lines.reserve(more(candidates));
+        self.candidate_spoiled.reserve(more(candidates));
+        self.profile_ids.reserve(more(self.profile_ids.len()));
+        self.profile_lines.reserve(more(self.profile_lines.len()));
+        self.journeys.reserve(more(self.journeys.len()));
+        self.journey_spoiled.reserve(more(self.journeys.len()));
+        if let Some(keys) = self.journey_keys.as_mut() {
+            keys.reserve(more(keys.len()), bytes_each + 8);
+        }
+    }
+
+    /// Room for a new candidate's state; returns their id.
     fn new_candidate(&mut self, line: u64) -> u32 {
         self.first_lines.push(line);
         self.candidate_spoiled.push(NONE);
@@ -1045,28 +1106,13 @@ impl Reader {
         self.profile_lines
             .resize(self.profile_lines.len() + width, 0);
         // No more candidates than journeys, which are capped below u32::MAX.
-        let c = self.candidates;
-        self.candidates += 1;
-        c
+        (self.candidate_spoiled.len() - 1) as u32
     }
 
-    /// Moves the external ids out of the key maps, which are done with.
-    fn take_external_ids(&mut self) {
-        let owner = if self.columns.application.is_some() {
-            std::mem::take(&mut self.candidate_index)
-        } else {
-            std::mem::take(&mut self.journey_index)
-        };
-        self.journey_index = HashMap::new();
-        let mut ids = vec![String::new(); self.candidates as usize];
-        for (key, c) in owner {
-            if let Some(slot) = ids.get_mut(c as usize) {
-                // Keys are checked to be UTF-8 before they are inserted.
-                *slot = String::from_utf8(key.into_vec())
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            }
-        }
-        self.external_ids = ids;
+    /// A candidate's external id (checked to be UTF-8 when first seen).
+    fn external_id(&self, c: usize) -> &str {
+        // Candidates are capped below u32::MAX.
+        std::str::from_utf8(self.candidate_keys.key(c as u32)).unwrap_or_default()
     }
 
     fn stage(&mut self, raw: &[u8]) -> Result<u16, CellError> {
@@ -1182,7 +1228,8 @@ impl Reader {
     }
 
     fn external(&self, j: usize) -> String {
-        self.external_ids[self.journeys[j].candidate as usize].clone()
+        self.external_id(self.journeys[j].candidate as usize)
+            .to_owned()
     }
 
     fn application_of(&self, j: usize) -> Option<String> {
@@ -1217,7 +1264,6 @@ impl Reader {
 
     /// Assembles, validates and reports.
     fn finish(mut self, name: &str, kind: &PipelineKind) -> Result<Loaded> {
-        self.take_external_ids();
         let starts = self.group_rows();
         let journeys = self.journeys.len();
         let rows_of = |j: usize| starts[j]..starts[j + 1];
@@ -1279,80 +1325,43 @@ impl Reader {
             }
         };
 
-        // Validate each journey in pipeline order.
+        // Validate each journey in pipeline order, in parallel: journeys are
+        // independent, and strict mode still reports the first bad one.
         let result_stages: Vec<Stage> = pipeline.stages().iter().map(shared_stage).collect();
-        let mut built: Vec<Journey> = Vec::with_capacity(journeys);
-        let mut built_from: Vec<u32> = Vec::with_capacity(journeys);
-        let mut order: Vec<usize> = Vec::new();
-        let mut results: Vec<StageResult> = Vec::new();
+        let assembly = Assembly {
+            reader: &self,
+            starts: &starts,
+            place: &place,
+            pipeline: &pipeline,
+            result_stages: &result_stages,
+            ids: &ids,
+        };
+        let parts = in_parallel(journeys, |range| assembly.build(range));
+        let total: usize = parts.iter().map(|p| p.journeys.len()).sum();
+        let mut built: Vec<Journey> = Vec::with_capacity(total);
+        let mut built_from: Vec<u32> = Vec::with_capacity(total);
         let with_interventions = self.columns.interventions.is_some();
         let mut interventions: Vec<(u16, u32)> = Vec::new();
         let mut intervention_bounds: Vec<usize> = Vec::new();
         if with_interventions {
             intervention_bounds.push(0);
         }
-        for j in 0..journeys {
-            if self.spoiled(j) != NONE {
-                continue;
-            }
-            order.clear();
-            order.extend(rows_of(j));
-            let rows = &self.rows;
-            order.sort_by_key(|&r| place.get(usize::from(rows[r].stage)).copied());
-            results.clear();
-            let mut unplaced = false;
-            for &r in &order {
-                let row = rows[r];
-                let Some(stage) = place
-                    .get(usize::from(row.stage))
-                    .and_then(|&p| result_stages.get(usize::from(p)))
-                else {
-                    unplaced = true;
-                    break;
-                };
-                results.push(StageResult {
-                    stage: stage.clone(),
-                    outcome: row.outcome,
-                    date: row.date,
-                });
-            }
-            if unplaced {
-                // Only stages of set-aside journeys are left out of an
-                // inferred order, so this does not happen; never drop it
-                // silently if it does.
-                self.spoil_journey(j, "its stage is not in the stage order".to_owned());
-                continue;
-            }
-            let candidate = self.journeys[j].candidate as usize;
-            match Journey::new(&pipeline, ids[candidate], results.drain(..)) {
-                Ok(journey) => {
-                    built.push(journey);
-                    // Capped below u32::MAX.
-                    built_from.push(j as u32);
-                    if with_interventions {
-                        for &r in &order {
-                            let row = rows[r];
-                            let p = place[usize::from(row.stage)];
-                            let list = &self.intervention_lists[row.interventions as usize];
-                            interventions.extend(list.iter().map(|&n| (p, n)));
-                        }
-                        intervention_bounds.push(interventions.len());
-                    }
-                }
-                Err(reason) => {
-                    let lines = lines_named(&reason, &order, rows, &place, &pipeline);
-                    let error = Error::CsvJourney {
-                        candidate: self.external(j),
-                        application: self.application_of(j),
-                        lines,
-                        reason: Box::new(reason),
-                    };
-                    if !self.lenient {
-                        return Err(error);
-                    }
-                    self.spoil_journey(j, error.to_string());
-                }
-            }
+        let mut failed = Vec::new();
+        for part in parts {
+            built.extend(part.journeys);
+            built_from.extend(part.from);
+            let offset = interventions.len();
+            interventions.extend(part.interventions);
+            intervention_bounds.extend(part.intervention_ends.iter().map(|e| e + offset));
+            failed.extend(part.failed);
+        }
+        for (j, failure) in failed {
+            let reason = match failure {
+                Failure::Journey(error) if !self.lenient => return Err(error),
+                Failure::Journey(error) => error.to_string(),
+                Failure::Unplaced => "its stage is not in the stage order".to_owned(),
+            };
+            self.spoil_journey(j as usize, reason);
         }
 
         // Report: every row read is used or set aside.
@@ -1367,7 +1376,7 @@ impl Reader {
             for r in rows_of(j) {
                 self.set_aside.push(SetAside {
                     line: self.rows[r].line,
-                    candidate: Some(self.external_ids[candidate].clone()),
+                    candidate: Some(self.external_id(candidate).to_owned()),
                     reason: self.reasons[spoiled as usize].clone(),
                 });
             }
@@ -1378,19 +1387,14 @@ impl Reader {
 
         // Candidates with at least one journey, in order of first
         // appearance; journeys point at them.
-        let mut used = vec![false; self.external_ids.len()];
+        let mut used = vec![false; self.candidate_keys.len()];
         for &j in &built_from {
             used[self.journeys[j as usize].candidate as usize] = true;
         }
-        let kept = used.iter().filter(|&&u| u).count();
-        let mut candidates = Vec::with_capacity(kept);
-        let mut external_ids = Vec::with_capacity(kept);
+        let kept: Vec<usize> = (0..used.len()).filter(|&c| used[c]).collect();
         let width = self.columns.characteristics.len();
-        for (c, &keep) in used.iter().enumerate() {
-            if !keep {
-                continue;
-            }
-            let entries = (0..width).map(|k| {
+        let profile = |c: usize| {
+            Profile::new((0..width).map(|k| {
                 let id = self.profile_ids[c * width + k] as usize;
                 (
                     self.columns.characteristics[k].1.clone(),
@@ -1399,9 +1403,21 @@ impl Reader {
                         .cloned()
                         .unwrap_or(Category::NotRecorded),
                 )
-            });
-            candidates.push(Candidate::new(ids[c], Profile::new(entries)?));
-            external_ids.push(std::mem::take(&mut self.external_ids[c]));
+            }))
+        };
+        let parts = in_parallel(kept.len(), |range| {
+            kept[range]
+                .iter()
+                .map(|&c| Ok(Candidate::new(ids[c], profile(c)?)))
+                .collect::<Result<Vec<_>>>()
+        });
+        let mut candidates = Vec::with_capacity(kept.len());
+        for part in parts {
+            candidates.extend(part?);
+        }
+        let mut external_ids = ExternalIds::default();
+        for &c in &kept {
+            external_ids.push(self.external_id(c));
         }
         let application_labels = if self.columns.application.is_some() {
             built_from
@@ -1447,18 +1463,16 @@ impl Reader {
     /// Each candidate's id; two external ids that are one UUID are an
     /// error (strict) or the later one is set aside (lenient).
     fn candidate_ids(&mut self) -> Result<Vec<CandidateId>> {
-        let ids: Vec<CandidateId> = self
-            .external_ids
-            .iter()
-            .map(|e| CandidateId::from_external(e))
-            .collect();
+        let n = self.candidate_keys.len();
+        let ids: Vec<CandidateId> = in_parallel(n, |range| {
+            range
+                .map(|c| CandidateId::from_external(self.external_id(c)))
+                .collect::<Vec<_>>()
+        })
+        .concat();
         // Distinct external ids that are not UUIDs give distinct UUID v5s;
         // only UUID-shaped ids can meet another spelling of themselves.
-        if !self
-            .external_ids
-            .iter()
-            .any(|e| uuid::Uuid::try_parse(e).is_ok())
-        {
+        if !(0..n).any(|c| uuid::Uuid::try_parse(self.external_id(c)).is_ok()) {
             return Ok(ids);
         }
         let mut first: HashMap<CandidateId, usize> = HashMap::with_capacity(ids.len());
@@ -1471,9 +1485,9 @@ impl Reader {
                 continue;
             };
             let error = Error::CsvSameCandidate {
-                first: self.external_ids[earlier].clone(),
+                first: self.external_id(earlier).to_owned(),
                 first_line: self.first_lines[earlier],
-                second: self.external_ids[c].clone(),
+                second: self.external_id(c).to_owned(),
                 line: self.first_lines[c],
             };
             if !self.lenient {
@@ -1531,11 +1545,11 @@ impl Reader {
                     let mut set_aside = std::mem::take(&mut self.set_aside);
                     for j in 0..self.journeys.len() {
                         let spoiled = self.spoiled(j) as usize;
-                        let candidate = &self.external_ids[self.journeys[j].candidate as usize];
+                        let candidate = self.external_id(self.journeys[j].candidate as usize);
                         set_aside.extend(self.rows[starts[j]..starts[j + 1]].iter().map(|row| {
                             SetAside {
                                 line: row.line,
-                                candidate: Some(candidate.clone()),
+                                candidate: Some(candidate.to_owned()),
                                 reason: self.reasons.get(spoiled).cloned().unwrap_or_default(),
                             }
                         }));
@@ -1606,6 +1620,157 @@ impl Reader {
                 return Err(error);
             }
         }
+    }
+}
+
+/// Below this many items, work is not worth a thread.
+const PARALLEL_MIN: usize = 1 << 14;
+
+/// Runs `work` over `0..n` in contiguous chunks, one per available core
+/// (up to 8), and gives the results in chunk order.
+fn in_parallel<T: Send>(n: usize, work: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8);
+    if threads < 2 || n < PARALLEL_MIN {
+        return vec![work(0..n)];
+    }
+    let chunk = n.div_ceil(threads);
+    let ranges: Vec<Range<usize>> = (0..threads)
+        .map(|t| (t * chunk).min(n)..((t + 1) * chunk).min(n))
+        .collect();
+    let work = &work;
+    std::thread::scope(|scope| {
+        let spawned: Vec<_> = ranges[1..]
+            .iter()
+            .map(|range| {
+                let range = range.clone();
+                std::thread::Builder::new().spawn_scoped(scope, move || work(range))
+            })
+            .collect();
+        let mut results = Vec::with_capacity(threads);
+        results.push(work(ranges[0].clone()));
+        for (handle, range) in spawned.into_iter().zip(&ranges[1..]) {
+            results.push(match handle {
+                Ok(handle) => match handle.join() {
+                    Ok(result) => result,
+                    // The work does not panic; if it did, panic as a
+                    // single thread would have.
+                    Err(payload) => std::panic::resume_unwind(payload),
+                },
+                // No thread to be had: do it here.
+                Err(_) => work(range.clone()),
+            });
+        }
+        results
+    })
+}
+
+/// Why a journey could not be built.
+enum Failure {
+    Journey(Error),
+    Unplaced,
+}
+
+/// The journeys built from a range of journey ids.
+struct Built {
+    journeys: Vec<Journey>,
+    from: Vec<u32>,
+    interventions: Vec<(u16, u32)>,
+    /// Where each built journey's interventions end, within this part.
+    intervention_ends: Vec<usize>,
+    failed: Vec<(u32, Failure)>,
+}
+
+/// What building journeys reads, shared by the threads that build them.
+struct Assembly<'a> {
+    reader: &'a Reader,
+    starts: &'a [usize],
+    place: &'a [u16],
+    pipeline: &'a Pipeline,
+    result_stages: &'a [Stage],
+    ids: &'a [CandidateId],
+}
+
+impl Assembly<'_> {
+    /// Validates the journeys in `range` not set aside; in strict mode
+    /// stops at the first that fails.
+    fn build(&self, range: Range<usize>) -> Built {
+        let reader = self.reader;
+        let rows = &reader.rows;
+        let with_interventions = reader.columns.interventions.is_some();
+        let mut built = Built {
+            journeys: Vec::with_capacity(range.len()),
+            from: Vec::with_capacity(range.len()),
+            interventions: Vec::new(),
+            intervention_ends: Vec::new(),
+            failed: Vec::new(),
+        };
+        let mut order: Vec<usize> = Vec::new();
+        let mut results: Vec<StageResult> = Vec::new();
+        for j in range {
+            if reader.spoiled(j) != NONE {
+                continue;
+            }
+            order.clear();
+            order.extend(self.starts[j]..self.starts[j + 1]);
+            order.sort_by_key(|&r| self.place.get(usize::from(rows[r].stage)).copied());
+            results.clear();
+            for &r in &order {
+                let row = rows[r];
+                let Some(stage) = self
+                    .place
+                    .get(usize::from(row.stage))
+                    .and_then(|&p| self.result_stages.get(usize::from(p)))
+                else {
+                    break;
+                };
+                results.push(StageResult {
+                    stage: stage.clone(),
+                    outcome: row.outcome,
+                    date: row.date,
+                });
+            }
+            // Journeys are capped below u32::MAX.
+            let id = j as u32;
+            if results.len() != order.len() {
+                // Only stages of set-aside journeys are left out of an
+                // inferred order, so this does not happen; never drop a
+                // journey silently if it does.
+                built.failed.push((id, Failure::Unplaced));
+                continue;
+            }
+            let candidate = reader.journeys[j].candidate as usize;
+            match Journey::new(self.pipeline, self.ids[candidate], results.drain(..)) {
+                Ok(journey) => {
+                    built.journeys.push(journey);
+                    built.from.push(id);
+                    if with_interventions {
+                        for &r in &order {
+                            let row = rows[r];
+                            let p = self.place[usize::from(row.stage)];
+                            let list = &reader.intervention_lists[row.interventions as usize];
+                            built.interventions.extend(list.iter().map(|&n| (p, n)));
+                        }
+                        built.intervention_ends.push(built.interventions.len());
+                    }
+                }
+                Err(reason) => {
+                    let lines = lines_named(&reason, &order, rows, self.place, self.pipeline);
+                    let error = Error::CsvJourney {
+                        candidate: reader.external(j),
+                        application: reader.application_of(j),
+                        lines,
+                        reason: Box::new(reason),
+                    };
+                    built.failed.push((id, Failure::Journey(error)));
+                    if !reader.lenient {
+                        break;
+                    }
+                }
+            }
+        }
+        built
     }
 }
 

@@ -100,7 +100,7 @@ fn a_recruitment_export_loads_with_the_order_inferred() {
     assert_eq!(loaded.applications.candidates().len(), 8);
     // Candidates in order of first appearance, under their external ids.
     assert_eq!(
-        loaded.external_ids(),
+        loaded.external_ids().collect::<Vec<_>>(),
         [
             "APP-001", "APP-002", "APP-007", "APP-003", "APP-004", "APP-005", "APP-006", "APP-008"
         ]
@@ -143,11 +143,7 @@ fn rows_in_any_order_form_journeys_in_pipeline_order() {
 fn categories_empty_prefer_not_to_say_and_agreeing_rows() {
     let loaded = read_csv_path(fixture("recruitment.csv"), &CsvOptions::new()).unwrap();
     let profile = |external: &str| {
-        let i = loaded
-            .external_ids()
-            .iter()
-            .position(|e| e == external)
-            .unwrap();
+        let i = loaded.external_ids().position(|e| e == external).unwrap();
         loaded.applications.candidates()[i].profile.clone()
     };
     let (sex, ethnicity) = (Characteristic::sex(), Characteristic::ethnicity());
@@ -707,6 +703,31 @@ fn two_spellings_of_one_uuid_are_one_candidate_twice() {
     assert_accounted(&loaded);
 }
 
+#[test]
+fn strict_mode_reports_the_first_bad_journey_of_a_large_file() {
+    // Large enough that journeys are validated on several threads.
+    let csv = |bad: &[usize]| {
+        let mut text = String::from("candidate,stage,outcome\n");
+        for n in 0..40_000 {
+            let first = if bad.contains(&n) { "failed" } else { "passed" };
+            text.push_str(&format!("C{n},sift,{first}\nC{n},interview,passed\n"));
+        }
+        text
+    };
+    let first_bad = |bad: &[usize]| match strict(&csv(bad)) {
+        Err(Error::CsvJourney { candidate, .. }) => candidate,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(first_bad(&[39_000]), "C39000");
+    assert_eq!(first_bad(&[30_000, 150]), "C150");
+    let loaded = lenient(csv(&[7, 30_000, 39_999]).as_bytes()).unwrap();
+    assert_accounted(&loaded);
+    assert_eq!(loaded.applications.journeys().len(), 40_000 - 3);
+    let set_aside: Vec<_> = loaded.load.set_aside.iter().map(|s| s.line).collect();
+    assert_eq!(set_aside, [16, 17, 60_002, 60_003, 80_000, 80_001]);
+    assert_eq!(loaded.external_id(7), Some("C8"));
+}
+
 // Lenient loads set aside what is bad, and account for every row.
 
 #[test]
@@ -725,7 +746,7 @@ fn a_lenient_load_sets_aside_bad_rows_with_their_journeys() {
         ),
         (15, 4, 11)
     );
-    assert_eq!(loaded.external_ids(), ["A1", "A8"]);
+    assert_eq!(loaded.external_ids().collect::<Vec<_>>(), ["A1", "A8"]);
     assert_eq!(stage_names(&loaded), ["application", "sift"]);
     let lines: Vec<u64> = loaded.load.set_aside.iter().map(|s| s.line).collect();
     assert_eq!(lines, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
@@ -788,7 +809,10 @@ fn a_lenient_load_sets_aside_the_minority_of_a_contradictory_order() {
     .unwrap();
     assert_accounted(&loaded);
     assert_eq!(stage_names(&loaded), ["sift", "interview"]);
-    assert_eq!(loaded.external_ids(), ["APP-1", "APP-2"]);
+    assert_eq!(
+        loaded.external_ids().collect::<Vec<_>>(),
+        ["APP-1", "APP-2"]
+    );
     let set_aside = &loaded.load.set_aside;
     assert_eq!(set_aside.len(), 2);
     assert!(
