@@ -60,7 +60,9 @@ fn rows(path: &PathBuf) -> u64 {
 
 fn csv_to_funnel(c: &mut Criterion) {
     let path = csv_file();
-    let bytes = std::fs::metadata(&path).expect("the bench csv exists").len();
+    let bytes = std::fs::metadata(&path)
+        .expect("the bench csv exists")
+        .len();
     let rows = rows(&path);
     eprintln!("{}: {bytes} bytes, {rows} rows", path.display());
     let by = Breakdown::parse(["sex", "ethnicity"]).expect("valid breakdown");

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use ::csv::{ByteRecord, Position, ReaderBuilder};
 use chrono::NaiveDate;
 
-use super::intern::{Interner, KeyTable};
+use super::intern::{Interner, KeyTable, same};
 use super::order::{self, Edges, Sorted};
 use crate::applications::Applications;
 use crate::candidate::{Candidate, CandidateId};
@@ -986,10 +986,13 @@ impl Reader {
             }
         };
         // Rows of a candidate usually come together: no lookup at all.
-        if self.last_journey != NONE && key == self.last_key.as_slice() {
+        if self.last_journey != NONE && same(key, &self.last_key) {
             return Ok(self.last_journey);
         }
-        let table = self.journey_keys.as_ref().unwrap_or(&self.candidate_keys);
+        let table = self
+            .journey_keys
+            .as_mut()
+            .unwrap_or(&mut self.candidate_keys);
         let (found, hash) = table.get(key);
         if let Some(j) = found {
             self.last_key.clear();
@@ -1405,15 +1408,12 @@ impl Reader {
                 )
             }))
         };
-        let parts = in_parallel(kept.len(), |range| {
-            kept[range]
-                .iter()
-                .map(|&c| Ok(Candidate::new(ids[c], profile(c)?)))
-                .collect::<Result<Vec<_>>>()
-        });
+        // One thread: profiles are a handful of small allocations each,
+        // and the main thread's heap keeps them together for
+        // Applications::new, which hashes every one.
         let mut candidates = Vec::with_capacity(kept.len());
-        for part in parts {
-            candidates.extend(part?);
+        for &c in &kept {
+            candidates.push(Candidate::new(ids[c], profile(c)?));
         }
         let mut external_ids = ExternalIds::default();
         for &c in &kept {
