@@ -17,7 +17,7 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use positive_action::io::{CsvOptions, read_csv_path};
 use positive_action::{Breakdown, Counting, Funnel, FunnelCounts, RateBasis};
 
@@ -73,6 +73,8 @@ fn csv_to_funnel(c: &mut Criterion) {
         elements: rows,
         bytes,
     });
+    // A second or more per iteration: ten flat samples of one iteration.
+    group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(3));
     group.measurement_time(Duration::from_secs(25));

@@ -1084,17 +1084,23 @@ impl Reader {
         if !factor.is_finite() || factor <= 1.0 {
             return;
         }
-        let more = |n: usize| ((n as f64) * (factor * 1.05 - 1.0)).min(1e9) as usize;
-        self.rows.reserve(more(self.rows.len()));
+        // Never more than 2^26 more of anything up front (a huge file grows
+        // as usual past that), and a failed reservation only means growth
+        // as usual: try_reserve, which cannot abort.
+        let more =
+            |n: usize| ((n as f64) * (factor * 1.05 - 1.0)).min((1u64 << 26) as f64) as usize;
+        let _ = self.rows.try_reserve(more(self.rows.len()));
         let candidates = self.candidate_keys.len();
         let bytes_each = self.candidate_keys.key(0).len().max(8);
         self.candidate_keys.reserve(more(candidates), bytes_each);
-        self.first_lines.reserve(more(candidates));
-        self.candidate_spoiled.reserve(more(candidates));
-        self.profile_ids.reserve(more(self.profile_ids.len()));
-        self.profile_lines.reserve(more(self.profile_lines.len()));
-        self.journeys.reserve(more(self.journeys.len()));
-        self.journey_spoiled.reserve(more(self.journeys.len()));
+        let _ = self.first_lines.try_reserve(more(candidates));
+        let _ = self.candidate_spoiled.try_reserve(more(candidates));
+        let _ = self.profile_ids.try_reserve(more(self.profile_ids.len()));
+        let _ = self
+            .profile_lines
+            .try_reserve(more(self.profile_lines.len()));
+        let _ = self.journeys.try_reserve(more(self.journeys.len()));
+        let _ = self.journey_spoiled.try_reserve(more(self.journeys.len()));
         if let Some(keys) = self.journey_keys.as_mut() {
             keys.reserve(more(keys.len()), bytes_each + 8);
         }
@@ -1520,105 +1526,120 @@ impl Reader {
         }
     }
 
-    /// Infers the stage order from the journeys not set aside. In lenient
-    /// mode a contradiction is resolved by setting aside the journeys that
-    /// take its least-taken step, until none is left.
+    /// Infers the stage order from the journeys not set aside.
+    ///
+    /// In lenient mode a contradiction is resolved in one pass: a greedy
+    /// topological sort that, when every stage left has a predecessor,
+    /// takes the one the fewest journeys reach from the stages left (then
+    /// the first to appear); the journeys that take a step backwards
+    /// against that order are set aside.
     fn infer_order(&mut self, starts: &[usize]) -> Result<Vec<u16>> {
         let mut dated = Vec::new();
         let mut sequence = Vec::new();
-        loop {
-            let mut edges = Edges::new(self.stage_names.len());
-            for j in 0..self.journeys.len() {
-                if self.spoiled(j) != NONE {
-                    continue;
-                }
-                Self::sequence(
-                    &self.rows[starts[j]..starts[j + 1]],
-                    &mut dated,
-                    &mut sequence,
-                );
-                // Capped below u32::MAX.
-                edges.add_sequence(j as u32, &sequence);
+        let mut edges = Edges::new(self.stage_names.len());
+        for j in 0..self.journeys.len() {
+            if self.spoiled(j) != NONE {
+                continue;
             }
-            let cycle = match edges.sort() {
-                Sorted::Order(order) if order.is_empty() => {
-                    let mut set_aside = std::mem::take(&mut self.set_aside);
-                    for j in 0..self.journeys.len() {
-                        let spoiled = self.spoiled(j) as usize;
-                        let candidate = self.external_id(self.journeys[j].candidate as usize);
-                        set_aside.extend(self.rows[starts[j]..starts[j + 1]].iter().map(|row| {
-                            SetAside {
-                                line: row.line,
-                                candidate: Some(candidate.to_owned()),
-                                reason: self.reasons.get(spoiled).cloned().unwrap_or_default(),
-                            }
-                        }));
-                    }
-                    set_aside.sort_by_key(|s| s.line);
-                    return Err(Error::CsvNoRows {
-                        rows_read: self.rows_read,
-                        set_aside,
-                    });
-                }
-                Sorted::Order(order) => return Ok(order),
-                Sorted::Cycle(cycle) => cycle,
-            };
-            let conflicts: Vec<OrderConflict> = cycle
-                .iter()
-                .filter_map(|&(from, to)| {
-                    let edge = edges.edge(from, to)?;
-                    Some(OrderConflict {
-                        from: self.stage_name(from),
-                        to: self.stage_name(to),
-                        candidates: edge
-                            .examples
-                            .iter()
-                            .filter(|&&j| j != order::NONE)
-                            .map(|&j| self.external(j as usize))
-                            .collect(),
-                        journeys: edge.count,
-                    })
-                })
-                .collect();
-            let error = Error::ContradictoryStageOrder { conflicts };
-            if !self.lenient {
-                return Err(error);
-            }
-            // The step fewest journeys take (the first such in the cycle).
-            let Some(&(from, to)) = cycle
-                .iter()
-                .min_by_key(|&&(f, t)| edges.edge(f, t).map_or(0, |e| e.count))
-            else {
-                return Err(error);
-            };
-            let Error::ContradictoryStageOrder { conflicts } = &error else {
-                return Err(error);
-            };
-            let reason = format!(
-                "set aside: the stage order is contradictory ({}), and this journey goes {} → {}, the step fewest journeys take",
-                super::list_conflicts(conflicts),
-                self.stage_name(from),
-                self.stage_name(to)
+            Self::sequence(
+                &self.rows[starts[j]..starts[j + 1]],
+                &mut dated,
+                &mut sequence,
             );
-            let mut removed = false;
-            for j in 0..self.journeys.len() {
-                if self.spoiled(j) != NONE {
-                    continue;
+            // Capped below u32::MAX.
+            edges.add_sequence(j as u32, &sequence);
+        }
+        let cycle = match edges.sort() {
+            Sorted::Order(order) if order.is_empty() => return Err(self.no_rows(starts)),
+            Sorted::Order(order) => return Ok(order),
+            Sorted::Cycle(cycle) => cycle,
+        };
+        let conflicts: Vec<OrderConflict> = cycle
+            .iter()
+            .filter_map(|&(from, to)| {
+                let edge = edges.edge(from, to)?;
+                Some(OrderConflict {
+                    from: self.stage_name(from),
+                    to: self.stage_name(to),
+                    candidates: edge
+                        .examples
+                        .iter()
+                        .filter(|&&j| j != order::NONE)
+                        .map(|&j| self.external(j as usize))
+                        .collect(),
+                    journeys: edge.count,
+                })
+            })
+            .collect();
+        if !self.lenient {
+            return Err(Error::ContradictoryStageOrder { conflicts });
+        }
+        let order = edges.forced_order();
+        let mut place = vec![u32::MAX; self.stage_names.len()];
+        for (i, &s) in order.iter().enumerate() {
+            // At most MAX_STAGES stages.
+            place[usize::from(s)] = i as u32;
+        }
+        let mut used = vec![false; self.stage_names.len()];
+        for j in 0..self.journeys.len() {
+            if self.spoiled(j) != NONE {
+                continue;
+            }
+            Self::sequence(
+                &self.rows[starts[j]..starts[j + 1]],
+                &mut dated,
+                &mut sequence,
+            );
+            let backwards = sequence
+                .windows(2)
+                .find(|w| place[usize::from(w[0])] > place[usize::from(w[1])]);
+            match backwards {
+                Some(step) => {
+                    let reason = format!(
+                        "set aside: candidates contradict each other on the stage order (for example {}), and this journey goes {} → {}, against the order most journeys take",
+                        super::list_conflicts(&conflicts),
+                        self.stage_name(step[0]),
+                        self.stage_name(step[1])
+                    );
+                    self.spoil_journey(j, reason);
                 }
-                Self::sequence(
-                    &self.rows[starts[j]..starts[j + 1]],
-                    &mut dated,
-                    &mut sequence,
-                );
-                if sequence.windows(2).any(|w| w[0] == from && w[1] == to) {
-                    self.spoil_journey(j, reason.clone());
-                    removed = true;
+                None => {
+                    for &s in &sequence {
+                        used[usize::from(s)] = true;
+                    }
                 }
             }
-            if !removed {
-                // Unreachable: the step was taken by at least one journey.
-                return Err(error);
-            }
+        }
+        let order: Vec<u16> = order
+            .into_iter()
+            .filter(|&s| used[usize::from(s)])
+            .collect();
+        if order.is_empty() {
+            return Err(self.no_rows(starts));
+        }
+        Ok(order)
+    }
+
+    /// The error when no row is usable: every row, set aside.
+    fn no_rows(&mut self, starts: &[usize]) -> Error {
+        let mut set_aside = std::mem::take(&mut self.set_aside);
+        for j in 0..self.journeys.len() {
+            let spoiled = self.spoiled(j) as usize;
+            let candidate = self.external_id(self.journeys[j].candidate as usize);
+            set_aside.extend(
+                self.rows[starts[j]..starts[j + 1]]
+                    .iter()
+                    .map(|row| SetAside {
+                        line: row.line,
+                        candidate: Some(candidate.to_owned()),
+                        reason: self.reasons.get(spoiled).cloned().unwrap_or_default(),
+                    }),
+            );
+        }
+        set_aside.sort_by_key(|s| s.line);
+        Error::CsvNoRows {
+            rows_read: self.rows_read,
+            set_aside,
         }
     }
 }

@@ -192,13 +192,14 @@ impl<S: BuildHasher> KeyTable<S> {
         self.ends.len()
     }
 
-    /// Room for `more` keys of about `bytes_each` bytes.
+    /// Room for `more` keys of about `bytes_each` bytes, if memory allows
+    /// (a failed reservation only means growing as usual).
     pub(super) fn reserve(&mut self, more: usize, bytes_each: usize) {
         if self.indexed {
-            self.by_hash.reserve(more);
+            let _ = self.by_hash.try_reserve(more);
         }
-        self.ends.reserve(more);
-        self.arena.reserve(more.saturating_mul(bytes_each));
+        let _ = self.ends.try_reserve(more);
+        let _ = self.arena.try_reserve(more.saturating_mul(bytes_each));
     }
 }
 

@@ -192,6 +192,49 @@ impl Edges {
     }
 }
 
+impl Edges {
+    /// An order of the stages some journey used, even when the edges have
+    /// cycles: Kahn's algorithm that, when no stage is free, takes the stage
+    /// with the fewest journeys coming in from the stages left (then the
+    /// smallest id). Without cycles this is [`Edges::sort`]'s order.
+    pub(super) fn forced_order(&self) -> Vec<u16> {
+        let n = self.stages;
+        let edges = self.all();
+        let mut successors: Vec<Vec<(u16, u64)>> = vec![Vec::new(); n];
+        let mut weight = vec![0u64; n];
+        for &(from, to) in &edges {
+            let count = self.edge(from, to).map_or(0, |e| e.count);
+            successors[usize::from(from)].push((to, count));
+            weight[usize::from(to)] += count;
+        }
+        // (weight in, id), smallest first; stale entries are skipped.
+        let mut heap: BinaryHeap<Reverse<(u64, u16)>> = (0..n)
+            .filter(|&s| self.present[s])
+            // Stage ids are u16 by construction.
+            .map(|s| Reverse((weight[s], s as u16)))
+            .collect();
+        let mut done = vec![false; n];
+        let mut order = Vec::with_capacity(n);
+        while let Some(Reverse((w, s))) = heap.pop() {
+            let i = usize::from(s);
+            if done[i] || w != weight[i] {
+                continue;
+            }
+            done[i] = true;
+            order.push(s);
+            for &(t, count) in &successors[i] {
+                let t = usize::from(t);
+                if !done[t] {
+                    weight[t] -= count;
+                    // Stage ids are u16 by construction.
+                    heap.push(Reverse((weight[t], t as u16)));
+                }
+            }
+        }
+        order
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +279,24 @@ mod tests {
             assert_eq!(cycle[w].1, cycle[(w + 1) % 3].0);
             assert!(e.edge(cycle[w].0, cycle[w].1).is_some());
         }
+    }
+
+    #[test]
+    fn forced_order_breaks_cycles_at_the_weakest_stage() {
+        let mut e = Edges::new(3);
+        for j in 0..5 {
+            e.add_sequence(j, &[0, 1, 2]);
+        }
+        e.add_sequence(5, &[2, 0]);
+        e.add_sequence(6, &[1, 0]);
+        // 0 has 2 journeys coming in, 1 has 5, 2 has 5: start at 0.
+        assert_eq!(e.forced_order(), vec![0, 1, 2]);
+        // Without a cycle it is the topological order.
+        let mut acyclic = Edges::new(5);
+        acyclic.add_sequence(0, &[0, 2, 3]);
+        acyclic.add_sequence(1, &[1]);
+        acyclic.add_sequence(2, &[4, 3]);
+        assert_eq!(acyclic.forced_order(), vec![0, 1, 2, 4, 3]);
     }
 
     #[test]
