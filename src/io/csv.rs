@@ -316,7 +316,8 @@ impl Loaded {
             _ => 0..0,
         };
         let stages = self.applications.pipeline().stages();
-        self.interventions[range].iter().filter_map(move |&(s, n)| {
+        let listed = self.interventions.get(range).unwrap_or_default();
+        listed.iter().filter_map(move |&(s, n)| {
             Some((
                 stages.get(usize::from(s))?,
                 self.intervention_names.get(n as usize)?.as_str(),
