@@ -345,6 +345,182 @@ pub enum Error {
         /// What was being added up.
         context: String,
     },
+    // Input: CSV.
+    /// A CSV file could not be opened, or its bytes could not be read.
+    #[error("cannot read {}: {reason}", crate::io::describe_input(path.as_deref(), *line))]
+    CsvIo {
+        /// The file, when the input was a file.
+        path: Option<String>,
+        /// The line reading had reached, if it had started.
+        line: Option<u64>,
+        /// What the operating system or the CSV parser said.
+        reason: String,
+    },
+    /// A CSV input is empty: it has no header line.
+    #[error(
+        "csv input is empty: expected a header line naming at least the candidate, stage and outcome columns"
+    )]
+    CsvNoHeader,
+    /// A CSV header lacks one of the columns every row needs.
+    #[error(
+        "csv header has no {column} column: expected candidate, stage and outcome columns, found {}",
+        crate::io::list_columns(header)
+    )]
+    CsvMissingColumn {
+        /// The missing column.
+        column: &'static str,
+        /// The header's column names, as given.
+        header: Vec<String>,
+    },
+    /// A CSV header names a column twice, or has a blank or unreadable name.
+    #[error("csv header, column {position} ({name:?}): {reason}")]
+    CsvBadColumn {
+        /// The column's position, counting from 1.
+        position: usize,
+        /// The name as given (lossily decoded if it was not UTF-8).
+        name: String,
+        /// What is wrong with it, and what was expected.
+        reason: &'static str,
+    },
+    /// A CSV row has more or fewer fields than the header.
+    #[error("csv line {line}: {fields} fields, expected {expected} as in the header")]
+    CsvRaggedRow {
+        /// The line the row starts on.
+        line: u64,
+        /// The fields found.
+        fields: usize,
+        /// The header's number of columns.
+        expected: usize,
+    },
+    /// A CSV cell is not UTF-8 text: binary garbage, or another encoding.
+    #[error(
+        "csv line {line}, column {column}: not utf-8 text; expected a csv file encoded as utf-8"
+    )]
+    CsvNotUtf8 {
+        /// The line the row starts on.
+        line: u64,
+        /// The column.
+        column: String,
+    },
+    /// A CSV cell holds a value its column does not accept: an unknown
+    /// outcome or stage, a bad date, a blank candidate id.
+    #[error(
+        "csv line {line}, column {column}{}: {reason}",
+        crate::io::candidate_note(candidate.as_deref())
+    )]
+    CsvCell {
+        /// The line the row starts on.
+        line: u64,
+        /// The column.
+        column: String,
+        /// The row's candidate (external id), when it could be read.
+        candidate: Option<String>,
+        /// What is wrong with the value.
+        reason: Box<Error>,
+    },
+    /// A date is not an ISO 8601 calendar date.
+    #[error("invalid date {value:?}: expected a date as YYYY-MM-DD")]
+    InvalidDate {
+        /// The value as given.
+        value: String,
+    },
+    /// A candidate has two CSV rows for one stage of one application.
+    #[error(
+        "candidate {candidate}{}: stage {stage} is given on csv lines {first_line} and {line}: expected one row per candidate and stage{}",
+        crate::io::application_note(application.as_deref()),
+        if application.is_none() { " (give a second application its own application column value)" } else { "" }
+    )]
+    CsvDuplicateResult {
+        /// The candidate (external id).
+        candidate: String,
+        /// The application, when the CSV has an application column.
+        application: Option<String>,
+        /// The stage.
+        stage: String,
+        /// The line of the first row for the stage.
+        first_line: u64,
+        /// The line of the second.
+        line: u64,
+    },
+    /// A candidate's CSV rows give different categories for one
+    /// characteristic. The categories are not printed: they are special
+    /// category data.
+    #[error(
+        "candidate {candidate}: column {column} on csv line {line} contradicts line {first_line}: expected the same category on every row of a candidate"
+    )]
+    CsvContradictoryCategory {
+        /// The candidate (external id).
+        candidate: String,
+        /// The characteristic's column.
+        column: String,
+        /// The line that first gave the category.
+        first_line: u64,
+        /// The line that contradicts it.
+        line: u64,
+    },
+    /// A journey read from CSV breaks a rule of a consistent journey (see
+    /// [`Journey::new`](crate::Journey::new)).
+    #[error(
+        "candidate {candidate}{}, csv {}: {}",
+        crate::io::application_note(application.as_deref()),
+        crate::io::list_lines(lines),
+        crate::io::without_candidate(reason)
+    )]
+    CsvJourney {
+        /// The candidate (external id).
+        candidate: String,
+        /// The application, when the CSV has an application column.
+        application: Option<String>,
+        /// The lines of the rows the rule concerns.
+        lines: Vec<u64>,
+        /// The rule broken, as [`Journey::new`](crate::Journey::new) gives it.
+        reason: Box<Error>,
+    },
+    /// Two CSV candidate ids are the same candidate: two spellings of one
+    /// UUID.
+    #[error(
+        "candidate ids {first:?} (csv line {first_line}) and {second:?} (line {line}) are the same uuid: expected one id per candidate"
+    )]
+    CsvSameCandidate {
+        /// The first id, as given.
+        first: String,
+        /// Its first line.
+        first_line: u64,
+        /// The second id, as given.
+        second: String,
+        /// Its first line.
+        line: u64,
+    },
+    /// Candidates pass through stages in orders that contradict each other,
+    /// so no stage order can be inferred.
+    #[error(
+        "stage order is contradictory: {}; give the stage order explicitly, or correct these candidates",
+        crate::io::list_conflicts(conflicts)
+    )]
+    ContradictoryStageOrder {
+        /// The steps of a cycle in the order, each with candidates who take it.
+        conflicts: Vec<crate::io::OrderConflict>,
+    },
+    /// A CSV input has no row a stage order can be inferred from: no rows,
+    /// or (lenient) every row set aside.
+    #[error(
+        "csv input has no usable rows ({rows_read} read{}): expected at least one to infer the stage order from, or the stages given",
+        crate::io::first_set_aside(set_aside)
+    )]
+    CsvNoRows {
+        /// The data rows read.
+        rows_read: u64,
+        /// Every row set aside, in line order (lenient mode).
+        set_aside: Vec<crate::io::SetAside>,
+    },
+    /// An error in a named input file.
+    #[error("{path}: {error}")]
+    InFile {
+        /// The file.
+        path: String,
+        /// The error.
+        error: Box<Error>,
+    },
     /// A period ends before it starts.
     #[error("period from {start} to {end} ends before it starts")]
     InvalidPeriod {

@@ -143,6 +143,8 @@ mod rank_structure;
 mod representation;
 mod target;
 mod workforce;
+// Input
+pub mod io;
 
 pub use applications::{Applications, PeriodSelection};
 pub use breakdown::{Breakdown, Group};

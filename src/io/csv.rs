@@ -1,0 +1,1923 @@
+//! Long-format CSV input: one row per candidate and stage.
+//!
+//! Reading is one pass over `csv::ByteRecord`s (one record, reused). Stage
+//! names, outcomes, categories and intervention lists are interned from
+//! their raw bytes, so a cell costs a comparison, not an allocation; the
+//! candidate id is the only cell hashed, and not even that when a row
+//! belongs to the same candidate as the row before. Rows are kept as small
+//! fixed-size records; journeys are assembled and validated once every row
+//! is in.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::Read;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use ::csv::{ByteRecord, Position, ReaderBuilder};
+use chrono::NaiveDate;
+
+use super::intern::{Interner, KeyTable, same};
+use super::order::{self, Edges, Sorted};
+use crate::applications::Applications;
+use crate::candidate::{Candidate, CandidateId};
+use crate::characteristic::{Category, Characteristic};
+use crate::error::{Error, Result};
+use crate::journey::{Journey, Outcome, StageResult};
+use crate::pipeline::{MAX_STAGES, Pipeline, PipelineKind, Stage};
+use crate::profile::Profile;
+
+/// "Nothing here" in the `u32` indices below.
+const NONE: u32 = u32::MAX;
+
+/// How a load treats bad input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Mode {
+    /// The first bad row or journey stops the load with an error naming its
+    /// line, column and candidate.
+    #[default]
+    Strict,
+    /// Bad rows, and the other rows of their journeys, are set aside with
+    /// their line and reason, and the rest is loaded.
+    Lenient,
+}
+
+/// Where the stage order of a load came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum StageOrder {
+    /// Given: [`CsvOptions::stages`] or [`CsvOptions::pipeline`].
+    #[default]
+    Given,
+    /// Inferred from the order candidates went through the stages.
+    Inferred,
+}
+
+/// How far a load has read, passed to the [`CsvOptions::progress`]
+/// callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Data rows read so far (the header is not a row).
+    pub rows_read: u64,
+    /// Bytes read so far: compare with the file's size for a percentage.
+    pub bytes_read: u64,
+}
+
+type Callback = Arc<dyn Fn(Progress) + Send + Sync>;
+
+#[derive(Clone)]
+struct ProgressHook {
+    every: u64,
+    callback: Callback,
+}
+
+#[derive(Debug, Clone)]
+enum Order {
+    Infer,
+    Stages(Vec<String>),
+    Pipeline(Pipeline),
+}
+
+/// How to read a CSV: the stage order, strict or lenient, and progress.
+///
+/// Options take and return `self`, so they chain. A [`Pipeline`] converts
+/// into options that use its stages, name and kind.
+///
+/// ```
+/// use positive_action::io::{CsvOptions, Mode};
+/// use positive_action::PipelineKind;
+///
+/// let options = CsvOptions::new()
+///     .stages(["application", "sift", "interview"])
+///     .name("PC recruitment 2025")
+///     .kind(PipelineKind::Recruitment)
+///     .mode(Mode::Lenient)
+///     .progress(1_000_000, |p| eprintln!("{} rows read", p.rows_read));
+/// assert_eq!(options.get_mode(), Mode::Lenient);
+/// ```
+#[derive(Clone)]
+pub struct CsvOptions {
+    order: Order,
+    name: Option<String>,
+    kind: PipelineKind,
+    mode: Mode,
+    progress: Option<ProgressHook>,
+}
+
+impl CsvOptions {
+    /// Strict, with the stage order inferred, a recruitment pipeline named
+    /// after the file (or "csv input"), and no progress callback.
+    pub fn new() -> Self {
+        Self {
+            order: Order::Infer,
+            name: None,
+            kind: PipelineKind::Recruitment,
+            mode: Mode::Strict,
+            progress: None,
+        }
+    }
+
+    /// Use these stages, in this order (a CLI's `--stages a,b,c`). A row
+    /// naming another stage is an error. The names are validated when the
+    /// CSV is read: blank or repeated names are an error then.
+    pub fn stages<S: AsRef<str>>(mut self, stages: impl IntoIterator<Item = S>) -> Self {
+        self.order = Order::Stages(stages.into_iter().map(|s| s.as_ref().to_owned()).collect());
+        self
+    }
+
+    /// Use this pipeline: its stages, in its order, and its name and kind
+    /// (which then override [`CsvOptions::name`] and [`CsvOptions::kind`]).
+    pub fn pipeline(mut self, pipeline: Pipeline) -> Self {
+        self.order = Order::Pipeline(pipeline);
+        self
+    }
+
+    /// Infer the stage order from the candidates' sequences (the default).
+    pub fn infer_stages(mut self) -> Self {
+        self.order = Order::Infer;
+        self
+    }
+
+    /// The pipeline's name.
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
+    }
+
+    /// The pipeline's kind (recruitment by default).
+    pub fn kind(mut self, kind: PipelineKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Strict (the default) or lenient.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The mode set.
+    pub fn get_mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Calls `callback` every `every_rows` rows (at least 1) while reading,
+    /// and once when reading ends, so a CLI can show progress on stderr.
+    pub fn progress(
+        mut self,
+        every_rows: u64,
+        callback: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> Self {
+        self.progress = Some(ProgressHook {
+            every: every_rows.max(1),
+            callback: Arc::new(callback),
+        });
+        self
+    }
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl From<Pipeline> for CsvOptions {
+    fn from(pipeline: Pipeline) -> Self {
+        Self::new().pipeline(pipeline)
+    }
+}
+
+impl From<Mode> for CsvOptions {
+    fn from(mode: Mode) -> Self {
+        Self::new().mode(mode)
+    }
+}
+
+impl fmt::Debug for CsvOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CsvOptions")
+            .field("order", &self.order)
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("mode", &self.mode)
+            .field("progress_every", &self.progress.as_ref().map(|p| p.every))
+            .finish()
+    }
+}
+
+/// A row set aside by a lenient load.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SetAside {
+    /// The line the row starts on (the header is line 1).
+    pub line: u64,
+    /// The row's candidate (external id), when it could be read.
+    pub candidate: Option<String>,
+    /// Why: the error a strict load would have stopped with, or the journey
+    /// problem the row was set aside with.
+    pub reason: String,
+}
+
+/// What a load read, used and set aside.
+///
+/// `rows_read == rows_used + rows_set_aside`, always.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LoadReport {
+    /// Data rows read (the header is not a row).
+    pub rows_read: u64,
+    /// Rows in the journeys loaded.
+    pub rows_used: u64,
+    /// Rows set aside: `set_aside.len()`.
+    pub rows_set_aside: u64,
+    /// Each row set aside, in line order.
+    pub set_aside: Vec<SetAside>,
+    /// Where the stage order came from.
+    pub stage_order: StageOrder,
+}
+
+/// One step of a contradictory stage order: candidates who went from one
+/// stage straight to another.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrderConflict {
+    /// The stage they went from.
+    pub from: String,
+    /// The stage they went to next.
+    pub to: String,
+    /// Up to two of them (external ids), the first in the file.
+    pub candidates: Vec<String>,
+    /// How many journeys took this step.
+    pub journeys: u64,
+}
+
+impl fmt::Display for OrderConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let named = self.candidates.len() as u64;
+        let others = self.journeys.saturating_sub(named);
+        f.write_str(&self.candidates.join(" and "))?;
+        match others {
+            0 => {}
+            1 => f.write_str(" and 1 other")?,
+            n => write!(f, " and {n} others")?,
+        }
+        let verb = if self.journeys == 1 { "goes" } else { "go" };
+        write!(f, " {verb} {} → {}", self.from, self.to)
+    }
+}
+
+/// Applications read from a CSV, the load report, and what the CSV held
+/// beyond the records: external ids, application labels and interventions.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The candidates and validated journeys.
+    pub applications: Applications,
+    /// What was read, used and set aside.
+    pub load: LoadReport,
+    external_ids: ExternalIds,
+    application_labels: Vec<String>,
+    intervention_names: Vec<String>,
+    interventions: Vec<(u16, u32)>,
+    intervention_bounds: Vec<usize>,
+}
+
+impl Loaded {
+    /// The external id ("APP-00123") of `applications.candidates()[candidate]`.
+    pub fn external_id(&self, candidate: usize) -> Option<&str> {
+        self.external_ids.get(candidate)
+    }
+
+    /// The external ids, in the order of `applications.candidates()`.
+    pub fn external_ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.external_ids.len()).map(|c| self.external_ids.get(c).unwrap_or_default())
+    }
+
+    /// The `application` cell of `applications.journeys()[journey]`, when the
+    /// CSV has an application column.
+    pub fn application(&self, journey: usize) -> Option<&str> {
+        self.application_labels.get(journey).map(String::as_str)
+    }
+
+    /// The interventions named on the rows of
+    /// `applications.journeys()[journey]`: each stage with an intervention
+    /// the candidate took part in for it, in pipeline order.
+    pub fn interventions(&self, journey: usize) -> impl Iterator<Item = (&Stage, &str)> + '_ {
+        let range = match (
+            self.intervention_bounds.get(journey),
+            self.intervention_bounds.get(journey + 1),
+        ) {
+            (Some(&start), Some(&end)) => start..end,
+            _ => 0..0,
+        };
+        let stages = self.applications.pipeline().stages();
+        let listed = self.interventions.get(range).unwrap_or_default();
+        listed.iter().filter_map(move |&(s, n)| {
+            Some((
+                stages.get(usize::from(s))?,
+                self.intervention_names.get(n as usize)?.as_str(),
+            ))
+        })
+    }
+
+    /// Every intervention named in the CSV, in order of first appearance.
+    pub fn intervention_names(&self) -> &[String] {
+        &self.intervention_names
+    }
+}
+
+/// External ids end to end in one string: a million ids, two allocations.
+#[derive(Debug, Clone, Default)]
+struct ExternalIds {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl ExternalIds {
+    fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        self.text.get(start..*self.ends.get(i)?)
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+/// Reads candidates and journeys from a long-format CSV (see the
+/// [module docs](crate::io) for the format).
+///
+/// ```
+/// use positive_action::io::{read_csv, CsvOptions};
+/// use positive_action::{Breakdown, Counting, Funnel, FunnelCounts, RateBasis};
+///
+/// let csv = "\
+/// candidate,stage,outcome,date,sex
+/// APP-1,application,passed,2025-04-01,female
+/// APP-1,sift,passed,2025-04-09,female
+/// APP-1,interview,failed,2025-05-02,female
+/// APP-2,application,passed,2025-04-02,male
+/// APP-2,sift,failed,2025-04-10,male
+/// APP-3,application,withdrew,2025-04-03,prefer not to say
+/// ";
+/// let loaded = read_csv(csv.as_bytes(), &CsvOptions::new())?;
+/// assert_eq!(loaded.applications.pipeline().stages().len(), 3); // inferred
+/// assert_eq!(loaded.load.rows_read, 6);
+/// assert_eq!(loaded.external_id(2), Some("APP-3"));
+///
+/// let by_sex = Breakdown::parse(["sex"])?;
+/// let counts = FunnelCounts::from_applications(&loaded.applications, &by_sex, Counting::Applications);
+/// let funnel = Funnel::new(&counts, RateBasis::Decided)?;
+/// assert_eq!(funnel.stages[1].total.pass_rate, Some(0.5)); // sift
+///
+/// // Strict by default: the first bad row stops the load, naming it.
+/// let bad = "candidate,stage,outcome\nAPP-1,application,maybe\n";
+/// let err = read_csv(bad.as_bytes(), &CsvOptions::new()).unwrap_err();
+/// assert!(err.to_string().starts_with("csv line 2, column outcome (candidate APP-1): unknown outcome"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// In strict mode, the first problem found: an empty input
+/// ([`Error::CsvNoHeader`]), a missing or repeated column, a ragged row, a
+/// cell that is not UTF-8, an unknown outcome or stage, a bad date,
+/// contradictory categories, two rows for one stage, a journey that breaks
+/// a rule of [`Journey::new`] ([`Error::CsvJourney`]), or a contradictory
+/// stage order. In lenient mode only what stops reading altogether: an
+/// unreadable input, a bad header, bad options, or no usable row to infer
+/// the stage order from.
+pub fn read_csv(input: impl Read, options: &CsvOptions) -> Result<Loaded> {
+    load(input, options, None, None)
+}
+
+/// Reads a CSV file, as [`read_csv`] does; errors name the file, and the
+/// pipeline is named after it unless [`CsvOptions::name`] says otherwise.
+///
+/// ```
+/// use positive_action::io::{read_csv_path, CsvOptions, Mode};
+///
+/// let path = std::env::temp_dir().join("positive-action-doctest.csv");
+/// std::fs::write(&path, "candidate,stage,outcome\nAPP-1,sift,passed\nAPP-2,sift,fantastic\n")?;
+/// let loaded = read_csv_path(&path, &CsvOptions::new().mode(Mode::Lenient))?;
+/// assert_eq!(loaded.applications.pipeline().name(), "positive-action-doctest");
+/// assert_eq!((loaded.load.rows_used, loaded.load.rows_set_aside), (1, 1));
+/// assert_eq!(loaded.load.set_aside[0].line, 3);
+///
+/// let err = read_csv_path(&path, &CsvOptions::new()).unwrap_err();
+/// assert!(err.to_string().contains("positive-action-doctest.csv: csv line 3, column outcome"));
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`read_csv`], wrapped in [`Error::InFile`]; a file that cannot be
+/// opened or read is an [`Error::CsvIo`] naming it.
+pub fn read_csv_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loaded> {
+    let path = path.as_ref();
+    let shown = path.display().to_string();
+    let file = File::open(path).map_err(|e| Error::CsvIo {
+        path: Some(shown.clone()),
+        line: None,
+        reason: lowercase_first(&e.to_string()),
+    })?;
+    let named;
+    let options = if options.name.is_none() {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        named = options.clone().name(&stem);
+        &named
+    } else {
+        options
+    };
+    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    load(file, options, Some(&shown), size).map_err(|error| match error {
+        error @ Error::CsvIo { .. } => error,
+        error => Error::InFile {
+            path: shown,
+            error: Box::new(error),
+        },
+    })
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Rows read before a load with a known size sizes its tables to fit.
+const SAMPLE_ROWS: u64 = 1 << 16;
+
+fn load(
+    input: impl Read,
+    options: &CsvOptions,
+    path: Option<&str>,
+    size: Option<u64>,
+) -> Result<Loaded> {
+    let mut csv = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 18)
+        .from_reader(input);
+    let io_error = |e: ::csv::Error, line: Option<u64>| Error::CsvIo {
+        path: path.map(str::to_owned),
+        line: e.position().map(Position::line).or(line),
+        reason: lowercase_first(&e.to_string()),
+    };
+    let mut record = ByteRecord::new();
+    if !csv
+        .read_byte_record(&mut record)
+        .map_err(|e| io_error(e, Some(1)))?
+    {
+        return Err(Error::CsvNoHeader);
+    }
+    let columns = Columns::parse(&record)?;
+    let name = match options.name.as_deref() {
+        Some(name) if !name.trim().is_empty() => name,
+        _ => "csv input",
+    };
+    let given = match &options.order {
+        Order::Infer => None,
+        Order::Stages(stages) => Some(Pipeline::new(name, options.kind.clone(), stages)?),
+        Order::Pipeline(pipeline) => Some(pipeline.clone()),
+    };
+    let mut reader = Reader::new(columns, given, options.mode);
+    let hook = options.progress.as_ref();
+    let mut bytes = 0;
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(io_error(e, None)),
+        }
+        let position = record.position();
+        let line = position.map_or(0, Position::line);
+        reader.read_row(&record, line)?;
+        if reader.rows_read == SAMPLE_ROWS {
+            if let (Some(size), Some(position)) = (size, position) {
+                // Growing tables by doubling copies and rehashes them; size
+                // them once from the sample instead.
+                reader.reserve(size as f64 / position.byte().max(1) as f64);
+            }
+        }
+        if let Some(hook) = hook {
+            if reader.rows_read % hook.every == 0 {
+                bytes = position.map_or(bytes, Position::byte);
+                (hook.callback)(Progress {
+                    rows_read: reader.rows_read,
+                    bytes_read: bytes,
+                });
+            }
+        }
+    }
+    if let Some(hook) = hook {
+        (hook.callback)(Progress {
+            rows_read: reader.rows_read,
+            bytes_read: csv.position().byte(),
+        });
+    }
+    reader.finish(name, &options.kind)
+}
+
+/// The header: which column is which.
+#[derive(Debug)]
+struct Columns {
+    count: usize,
+    candidate: usize,
+    stage: usize,
+    outcome: usize,
+    date: Option<usize>,
+    interventions: Option<usize>,
+    application: Option<usize>,
+    /// Characteristic columns: position and characteristic.
+    characteristics: Vec<(usize, Characteristic)>,
+    /// The names as given, trimmed, for messages.
+    names: Vec<String>,
+}
+
+impl Columns {
+    fn parse(header: &ByteRecord) -> Result<Self> {
+        let mut names = Vec::with_capacity(header.len());
+        let mut lowered: Vec<String> = Vec::with_capacity(header.len());
+        let (mut candidate, mut stage, mut outcome) = (None, None, None);
+        let (mut date, mut interventions, mut application) = (None, None, None);
+        let mut characteristics = Vec::new();
+        for (i, raw) in header.iter().enumerate() {
+            let raw = if i == 0 {
+                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+            } else {
+                raw
+            };
+            let bad = |reason| Error::CsvBadColumn {
+                position: i + 1,
+                name: String::from_utf8_lossy(raw).trim().to_owned(),
+                reason,
+            };
+            let name = std::str::from_utf8(raw)
+                .map_err(|_| bad("not utf-8 text: expected a column name"))?
+                .trim();
+            if name.is_empty() {
+                return Err(bad(
+                    "blank column name: expected candidate, stage, outcome, date, interventions, application or a characteristic",
+                ));
+            }
+            let lower = name.to_lowercase();
+            if lowered.contains(&lower) {
+                return Err(bad(
+                    "names a column an earlier column already names: expected each column once",
+                ));
+            }
+            match lower.as_str() {
+                "candidate" => candidate = Some(i),
+                "stage" => stage = Some(i),
+                "outcome" => outcome = Some(i),
+                "date" => date = Some(i),
+                "interventions" => interventions = Some(i),
+                "application" => application = Some(i),
+                _ => characteristics.push((i, Characteristic::new(name)?)),
+            }
+            names.push(name.to_owned());
+            lowered.push(lower);
+        }
+        let missing = |column| Error::CsvMissingColumn {
+            column,
+            header: names.clone(),
+        };
+        Ok(Self {
+            count: names.len(),
+            candidate: candidate.ok_or_else(|| missing("candidate"))?,
+            stage: stage.ok_or_else(|| missing("stage"))?,
+            outcome: outcome.ok_or_else(|| missing("outcome"))?,
+            date,
+            interventions,
+            application,
+            characteristics,
+            names,
+        })
+    }
+
+    fn name(&self, column: usize) -> String {
+        self.names.get(column).cloned().unwrap_or_default()
+    }
+}
+
+/// One stored row: small and fixed-size.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    line: u64,
+    journey: u32,
+    /// Index into the intervention lists; 0 is the empty list.
+    interventions: u32,
+    date: Option<NaiveDate>,
+    /// Interned stage id.
+    stage: u16,
+    outcome: Outcome,
+}
+
+/// A journey: one candidate's rows (one application's, with an
+/// application column).
+#[derive(Debug, Clone, Copy)]
+struct JourneyEntry {
+    candidate: u32,
+    /// Index into `Reader::application_labels`, or NONE.
+    application: u32,
+}
+
+/// What a bad row spoils besides itself in lenient mode.
+#[derive(Debug, Clone, Copy)]
+enum Spoils {
+    Row,
+    Journey(u32),
+    Candidate(u32),
+}
+
+#[derive(Debug)]
+struct Problem {
+    error: Error,
+    candidate: Option<String>,
+    spoils: Spoils,
+}
+
+/// A cell that could not be read.
+enum CellError {
+    NotUtf8,
+    Invalid(Error),
+}
+
+fn text(raw: &[u8]) -> Result<&str, CellError> {
+    std::str::from_utf8(raw).map_err(|_| CellError::NotUtf8)
+}
+
+/// Field `i`, or nothing (the row's length has been checked, so this is
+/// always a field).
+fn field(record: &ByteRecord, i: usize) -> &[u8] {
+    record.get(i).unwrap_or_default()
+}
+
+/// Parses `YYYY-MM-DD`.
+fn parse_date(raw: &[u8]) -> Option<NaiveDate> {
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *raw else {
+        return None;
+    };
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |ds: &[u8]| {
+        ds.iter()
+            .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'))
+    };
+    // Four digits always fit an i32.
+    NaiveDate::from_ymd_opt(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]))
+}
+
+/// The state of a load while rows are read.
+struct Reader {
+    columns: Columns,
+    lenient: bool,
+    /// The pipeline, when stages were given; interned stage ids are then its
+    /// stage indices.
+    given: Option<Pipeline>,
+    given_index: HashMap<String, u16>,
+    stage_raw: Interner<u16>,
+    stage_names: Vec<String>,
+    stage_index: HashMap<String, u16>,
+    outcomes: Interner<Outcome>,
+    /// Per characteristic column: raw bytes to a category id, and the
+    /// categories by id (0 is "no category given").
+    category_raw: Vec<Interner<u32>>,
+    categories: Vec<Vec<Category>>,
+    category_index: Vec<HashMap<Category, u32>>,
+    /// Raw intervention cells to lists of intervention ids (list 0 is empty).
+    intervention_raw: Interner<u32>,
+    intervention_lists: Vec<Vec<u32>>,
+    intervention_names: Vec<String>,
+    intervention_index: HashMap<String, u32>,
+    application_labels: Vec<String>,
+    /// Journey keys (candidate bytes, then 0xFF and the application bytes
+    /// with an application column) to journeys.
+    /// Candidate ids (the keys) and, with an application column, journey
+    /// keys: candidate bytes, 0xFF, application bytes.
+    candidate_keys: KeyTable,
+    journey_keys: Option<KeyTable>,
+    key: Vec<u8>,
+    last_key: Vec<u8>,
+    last_journey: u32,
+    journeys: Vec<JourneyEntry>,
+    journey_spoiled: Vec<u32>,
+    first_lines: Vec<u64>,
+    candidate_spoiled: Vec<u32>,
+    /// Per candidate and characteristic column: category id and the line
+    /// that gave it.
+    profile_ids: Vec<u32>,
+    profile_lines: Vec<u64>,
+    row_categories: Vec<u32>,
+    reasons: Vec<String>,
+    rows: Vec<Row>,
+    /// Whether every journey's rows are contiguous, in journey order.
+    grouped: bool,
+    set_aside: Vec<SetAside>,
+    rows_read: u64,
+}
+
+impl Reader {
+    fn new(columns: Columns, given: Option<Pipeline>, mode: Mode) -> Self {
+        let n = columns.characteristics.len();
+        let mut given_index = HashMap::new();
+        if let Some(pipeline) = &given {
+            for (i, stage) in pipeline.stages().iter().enumerate() {
+                // Pipelines have at most MAX_STAGES = u16::MAX stages.
+                given_index.insert(stage.name().to_owned(), i as u16);
+            }
+        }
+        let journey_keys = columns.application.map(|_| KeyTable::default());
+        Self {
+            journey_keys,
+            columns,
+            lenient: mode == Mode::Lenient,
+            given,
+            given_index,
+            stage_raw: Interner::new(),
+            stage_names: Vec::new(),
+            stage_index: HashMap::new(),
+            outcomes: Interner::new(),
+            category_raw: (0..n).map(|_| Interner::new()).collect(),
+            categories: vec![vec![Category::NotRecorded]; n],
+            category_index: vec![HashMap::new(); n],
+            intervention_raw: Interner::new(),
+            intervention_lists: vec![Vec::new()],
+            intervention_names: Vec::new(),
+            intervention_index: HashMap::new(),
+            application_labels: Vec::new(),
+            candidate_keys: KeyTable::default(),
+            key: Vec::new(),
+            last_key: Vec::new(),
+            last_journey: NONE,
+            journeys: Vec::new(),
+            journey_spoiled: Vec::new(),
+            first_lines: Vec::new(),
+            candidate_spoiled: Vec::new(),
+            profile_ids: Vec::new(),
+            profile_lines: Vec::new(),
+            row_categories: vec![0; n],
+            reasons: Vec::new(),
+            rows: Vec::new(),
+            grouped: true,
+            set_aside: Vec::new(),
+            rows_read: 0,
+        }
+    }
+
+    /// Reads one row; in lenient mode a bad row is set aside, in strict mode
+    /// it is the error.
+    fn read_row(&mut self, record: &ByteRecord, line: u64) -> Result<()> {
+        self.rows_read += 1;
+        let Err(problem) = self.row(record, line) else {
+            return Ok(());
+        };
+        if !self.lenient {
+            return Err(problem.error);
+        }
+        let reason = problem.error.to_string();
+        match problem.spoils {
+            Spoils::Row => {}
+            Spoils::Journey(j) => {
+                let r = self.reason(format!("set aside with its journey: {reason}"));
+                if let Some(slot) = self.journey_spoiled.get_mut(j as usize) {
+                    if *slot == NONE {
+                        *slot = r;
+                    }
+                }
+            }
+            Spoils::Candidate(c) => {
+                let r = self.reason(format!("set aside with its candidate: {reason}"));
+                if let Some(slot) = self.candidate_spoiled.get_mut(c as usize) {
+                    if *slot == NONE {
+                        *slot = r;
+                    }
+                }
+            }
+        }
+        self.set_aside.push(SetAside {
+            line,
+            candidate: problem.candidate,
+            reason,
+        });
+        Ok(())
+    }
+
+    fn reason(&mut self, reason: String) -> u32 {
+        // At most one reason per row read, and rows are capped below u32::MAX.
+        self.reasons.push(reason);
+        (self.reasons.len() - 1) as u32
+    }
+
+    fn row(&mut self, record: &ByteRecord, line: u64) -> Result<(), Problem> {
+        let row_problem = |error| Problem {
+            error,
+            candidate: None,
+            spoils: Spoils::Row,
+        };
+        if record.len() != self.columns.count {
+            let error = Error::CsvRaggedRow {
+                line,
+                fields: record.len(),
+                expected: self.columns.count,
+            };
+            // The row cannot be trusted, but its journey without it would be
+            // cut short: if the row names a candidate where the candidate
+            // column is, set their journey aside with it.
+            let key_columns = self
+                .columns
+                .candidate
+                .max(self.columns.application.unwrap_or(0));
+            if record.len() > key_columns {
+                if let Ok(journey) = self.journey_of(record, line) {
+                    let raw = field(record, self.columns.candidate).trim_ascii();
+                    return Err(Problem {
+                        error,
+                        candidate: Some(String::from_utf8_lossy(raw).into_owned()),
+                        spoils: Spoils::Journey(journey),
+                    });
+                }
+            }
+            return Err(row_problem(error));
+        }
+        if self.rows.len() >= (NONE - 1) as usize {
+            return Err(row_problem(Error::InvalidOption {
+                name: "csv rows",
+                value: self.rows_read.to_string(),
+                expected: "at most 4294967294 rows",
+            }));
+        }
+        let journey = self.journey_of(record, line)?;
+        let candidate = self.journeys[journey as usize].candidate;
+        // Only for messages: the key was valid UTF-8 when it was first seen.
+        let raw_candidate = field(record, self.columns.candidate).trim_ascii();
+        let external = || String::from_utf8_lossy(raw_candidate).into_owned();
+        let cell_problem = |this: &Self, column: usize, error: CellError| Problem {
+            error: match error {
+                CellError::NotUtf8 => Error::CsvNotUtf8 {
+                    line,
+                    column: this.columns.name(column),
+                },
+                CellError::Invalid(reason) => Error::CsvCell {
+                    line,
+                    column: this.columns.name(column),
+                    candidate: Some(external()),
+                    reason: Box::new(reason),
+                },
+            },
+            candidate: Some(external()),
+            spoils: Spoils::Journey(journey),
+        };
+        let column = self.columns.stage;
+        let stage = self
+            .stage(field(record, column))
+            .map_err(|e| cell_problem(self, column, e))?;
+        let column = self.columns.outcome;
+        let outcome = self
+            .outcome(field(record, column))
+            .map_err(|e| cell_problem(self, column, e))?;
+        let date = match self.columns.date {
+            None => None,
+            Some(column) => {
+                let raw = field(record, column).trim_ascii();
+                if raw.is_empty() {
+                    None
+                } else {
+                    Some(parse_date(raw).ok_or_else(|| {
+                        let e = match text(raw) {
+                            Err(e) => e,
+                            Ok(value) => CellError::Invalid(Error::InvalidDate {
+                                value: value.to_owned(),
+                            }),
+                        };
+                        cell_problem(self, column, e)
+                    })?)
+                }
+            }
+        };
+        let interventions = match self.columns.interventions {
+            None => 0,
+            Some(column) => self
+                .interventions(field(record, column))
+                .map_err(|e| cell_problem(self, column, e))?,
+        };
+        for k in 0..self.columns.characteristics.len() {
+            let column = self.columns.characteristics[k].0;
+            let id = self
+                .category(k, field(record, column))
+                .map_err(|e| cell_problem(self, column, e))?;
+            self.row_categories[k] = id;
+        }
+        // Every cell is readable: the row's categories must agree with the
+        // candidate's earlier rows.
+        let width = self.columns.characteristics.len();
+        let base = candidate as usize * width;
+        for k in 0..width {
+            let id = self.row_categories[k];
+            if id == 0 {
+                continue;
+            }
+            let known = self.profile_ids[base + k];
+            if known == 0 {
+                self.profile_ids[base + k] = id;
+                self.profile_lines[base + k] = line;
+            } else if known != id {
+                let external = external();
+                return Err(Problem {
+                    error: Error::CsvContradictoryCategory {
+                        candidate: external.clone(),
+                        column: self.columns.name(self.columns.characteristics[k].0),
+                        first_line: self.profile_lines[base + k],
+                        line,
+                    },
+                    candidate: Some(external),
+                    spoils: Spoils::Candidate(candidate),
+                });
+            }
+        }
+        if let Some(last) = self.rows.last() {
+            if journey < last.journey {
+                self.grouped = false;
+            }
+        }
+        self.rows.push(Row {
+            line,
+            journey,
+            interventions,
+            date,
+            stage,
+            outcome,
+        });
+        Ok(())
+    }
+
+    /// The row's journey, created on first sight of its key.
+    fn journey_of(&mut self, record: &ByteRecord, line: u64) -> Result<u32, Problem> {
+        let raw = field(record, self.columns.candidate).trim_ascii();
+        let application = self
+            .columns
+            .application
+            .map(|column| field(record, column).trim_ascii());
+        let key: &[u8] = match application {
+            None => raw,
+            Some(application) => {
+                self.key.clear();
+                self.key.extend_from_slice(raw);
+                // 0xFF never occurs in UTF-8, so the key is unambiguous.
+                self.key.push(0xFF);
+                self.key.extend_from_slice(application);
+                &self.key
+            }
+        };
+        // Rows of a candidate usually come together: no lookup at all.
+        if self.last_journey != NONE && same(key, &self.last_key) {
+            return Ok(self.last_journey);
+        }
+        let table = self
+            .journey_keys
+            .as_mut()
+            .unwrap_or(&mut self.candidate_keys);
+        let (found, hash) = table.get(key);
+        if let Some(j) = found {
+            self.last_key.clear();
+            self.last_key.extend_from_slice(key);
+            self.last_journey = j;
+            return Ok(j);
+        }
+        // A new journey: its key must be readable.
+        let bad = |error| Problem {
+            error,
+            candidate: None,
+            spoils: Spoils::Row,
+        };
+        let column = self.columns.candidate;
+        let external = std::str::from_utf8(raw).map_err(|_| {
+            bad(Error::CsvNotUtf8 {
+                line,
+                column: self.columns.name(column),
+            })
+        })?;
+        if external.is_empty() {
+            return Err(bad(Error::CsvCell {
+                line,
+                column: self.columns.name(column),
+                candidate: None,
+                reason: Box::new(Error::EmptyName { what: "candidate" }),
+            }));
+        }
+        let label = match (application, self.columns.application) {
+            (Some(application), Some(column)) => Some(
+                std::str::from_utf8(application)
+                    .map_err(|_| Problem {
+                        error: Error::CsvNotUtf8 {
+                            line,
+                            column: self.columns.name(column),
+                        },
+                        candidate: Some(external.to_owned()),
+                        spoils: Spoils::Row,
+                    })?
+                    .to_owned(),
+            ),
+            _ => None,
+        };
+        if self.journeys.len() >= (NONE - 1) as usize {
+            return Err(bad(Error::InvalidOption {
+                name: "csv journeys",
+                value: self.journeys.len().to_string(),
+                expected: "at most 4294967294 journeys",
+            }));
+        }
+        let (candidate, application, j) = match (label, self.journey_keys.as_mut()) {
+            (Some(label), Some(journey_keys)) => {
+                let j = journey_keys.insert(&self.key, hash);
+                let candidate = match self.candidate_keys.get(raw) {
+                    (Some(c), _) => c,
+                    (None, hash) => {
+                        self.candidate_keys.insert(raw, hash);
+                        self.new_candidate(line)
+                    }
+                };
+                self.application_labels.push(label);
+                // No more labels than journeys, which are capped above.
+                let application = (self.application_labels.len() - 1) as u32;
+                (candidate, application, j)
+            }
+            _ => {
+                // Without an application column, a journey is a candidate.
+                let c = self.candidate_keys.insert(raw, hash);
+                self.new_candidate(line);
+                (c, NONE, c)
+            }
+        };
+        self.journeys.push(JourneyEntry {
+            candidate,
+            application,
+        });
+        self.journey_spoiled.push(NONE);
+        self.last_key.clear();
+        self.last_key.extend_from_slice(match self.journey_keys {
+            Some(_) => &self.key,
+            None => raw,
+        });
+        self.last_journey = j;
+        Ok(j)
+    }
+
+    /// Room for `factor` times what has been read so far, a little more.
+    fn reserve(&mut self, factor: f64) {
+        if !factor.is_finite() || factor <= 1.0 {
+            return;
+        }
+        // Never more than 2^26 more of anything up front (a huge file grows
+        // as usual past that), and a failed reservation only means growth
+        // as usual: try_reserve, which cannot abort.
+        let more =
+            |n: usize| ((n as f64) * (factor * 1.05 - 1.0)).min((1u64 << 26) as f64) as usize;
+        let _ = self.rows.try_reserve(more(self.rows.len()));
+        let candidates = self.candidate_keys.len();
+        let bytes_each = self.candidate_keys.key(0).len().max(8);
+        self.candidate_keys.reserve(more(candidates), bytes_each);
+        let _ = self.first_lines.try_reserve(more(candidates));
+        let _ = self.candidate_spoiled.try_reserve(more(candidates));
+        let _ = self.profile_ids.try_reserve(more(self.profile_ids.len()));
+        let _ = self
+            .profile_lines
+            .try_reserve(more(self.profile_lines.len()));
+        let _ = self.journeys.try_reserve(more(self.journeys.len()));
+        let _ = self.journey_spoiled.try_reserve(more(self.journeys.len()));
+        if let Some(keys) = self.journey_keys.as_mut() {
+            keys.reserve(more(keys.len()), bytes_each + 8);
+        }
+    }
+
+    /// Room for a new candidate's state; returns their id.
+    fn new_candidate(&mut self, line: u64) -> u32 {
+        self.first_lines.push(line);
+        self.candidate_spoiled.push(NONE);
+        let width = self.columns.characteristics.len();
+        self.profile_ids.resize(self.profile_ids.len() + width, 0);
+        self.profile_lines
+            .resize(self.profile_lines.len() + width, 0);
+        // No more candidates than journeys, which are capped below u32::MAX.
+        (self.candidate_spoiled.len() - 1) as u32
+    }
+
+    /// A candidate's external id (checked to be UTF-8 when first seen).
+    fn external_id(&self, c: usize) -> &str {
+        // Candidates are capped below u32::MAX.
+        std::str::from_utf8(self.candidate_keys.key(c as u32)).unwrap_or_default()
+    }
+
+    fn stage(&mut self, raw: &[u8]) -> Result<u16, CellError> {
+        if let Some(s) = self.stage_raw.get(raw) {
+            return Ok(s);
+        }
+        let name = text(raw)?.trim();
+        if name.is_empty() {
+            return Err(CellError::Invalid(Error::EmptyName { what: "stage" }));
+        }
+        let id = if let Some(pipeline) = &self.given {
+            *self.given_index.get(name).ok_or_else(|| {
+                CellError::Invalid(Error::UnknownStage {
+                    candidate: None,
+                    stage: name.to_owned(),
+                    pipeline: pipeline.name().to_owned(),
+                })
+            })?
+        } else if let Some(&id) = self.stage_index.get(name) {
+            id
+        } else {
+            if self.stage_names.len() >= MAX_STAGES {
+                return Err(CellError::Invalid(Error::InvalidOption {
+                    name: "stages",
+                    value: format!("more than {MAX_STAGES}"),
+                    expected: "at most 65535 distinct stages",
+                }));
+            }
+            // Below MAX_STAGES = u16::MAX, checked above.
+            let id = self.stage_names.len() as u16;
+            self.stage_names.push(name.to_owned());
+            self.stage_index.insert(name.to_owned(), id);
+            id
+        };
+        self.stage_raw.insert(raw, id);
+        Ok(id)
+    }
+
+    fn outcome(&mut self, raw: &[u8]) -> Result<Outcome, CellError> {
+        if let Some(o) = self.outcomes.get(raw) {
+            return Ok(o);
+        }
+        let outcome = text(raw)?.parse().map_err(CellError::Invalid)?;
+        self.outcomes.insert(raw, outcome);
+        Ok(outcome)
+    }
+
+    fn category(&mut self, k: usize, raw: &[u8]) -> Result<u32, CellError> {
+        if let Some(id) = self.category_raw[k].get(raw) {
+            return Ok(id);
+        }
+        let category = Category::parse(text(raw)?);
+        let id = if category == Category::NotRecorded {
+            0
+        } else if let Some(&id) = self.category_index[k].get(&category) {
+            id
+        } else {
+            // No more categories than rows, which are capped below u32::MAX.
+            let id = self.categories[k].len() as u32;
+            self.categories[k].push(category.clone());
+            self.category_index[k].insert(category, id);
+            id
+        };
+        self.category_raw[k].insert(raw, id);
+        Ok(id)
+    }
+
+    fn interventions(&mut self, raw: &[u8]) -> Result<u32, CellError> {
+        if let Some(list) = self.intervention_raw.get(raw) {
+            return Ok(list);
+        }
+        let cell = text(raw)?;
+        let mut list = Vec::new();
+        for name in cell.split(';').map(str::trim).filter(|n| !n.is_empty()) {
+            let id = match self.intervention_index.get(name) {
+                Some(&id) => id,
+                None => {
+                    // No more names than rows, which are capped below u32::MAX.
+                    let id = self.intervention_names.len() as u32;
+                    self.intervention_names.push(name.to_owned());
+                    self.intervention_index.insert(name.to_owned(), id);
+                    id
+                }
+            };
+            if !list.contains(&id) {
+                list.push(id);
+            }
+        }
+        let id = if list.is_empty() {
+            0
+        } else {
+            // No more lists than rows, which are capped below u32::MAX.
+            self.intervention_lists.push(list);
+            (self.intervention_lists.len() - 1) as u32
+        };
+        self.intervention_raw.insert(raw, id);
+        Ok(id)
+    }
+
+    fn spoiled(&self, j: usize) -> u32 {
+        let own = self.journey_spoiled[j];
+        if own != NONE {
+            return own;
+        }
+        self.candidate_spoiled[self.journeys[j].candidate as usize]
+    }
+
+    fn spoil_journey(&mut self, j: usize, reason: String) {
+        if self.journey_spoiled[j] == NONE {
+            let r = self.reason(reason);
+            self.journey_spoiled[j] = r;
+        }
+    }
+
+    fn external(&self, j: usize) -> String {
+        self.external_id(self.journeys[j].candidate as usize)
+            .to_owned()
+    }
+
+    fn application_of(&self, j: usize) -> Option<String> {
+        self.application_labels
+            .get(self.journeys[j].application as usize)
+            .cloned()
+    }
+
+    /// Puts each journey's rows together, keeping file order within a
+    /// journey, and returns where each journey's rows start.
+    fn group_rows(&mut self) -> Vec<usize> {
+        let n = self.journeys.len();
+        let mut starts = vec![0usize; n + 1];
+        for row in &self.rows {
+            starts[row.journey as usize + 1] += 1;
+        }
+        for j in 0..n {
+            starts[j + 1] += starts[j];
+        }
+        if !self.grouped {
+            let mut next = starts.clone();
+            let mut sorted = self.rows.clone();
+            for row in &self.rows {
+                let slot = &mut next[row.journey as usize];
+                sorted[*slot] = *row;
+                *slot += 1;
+            }
+            self.rows = sorted;
+        }
+        starts
+    }
+
+    /// Assembles, validates and reports.
+    fn finish(mut self, name: &str, kind: &PipelineKind) -> Result<Loaded> {
+        let starts = self.group_rows();
+        let journeys = self.journeys.len();
+        let rows_of = |j: usize| starts[j]..starts[j + 1];
+
+        // Two rows for one stage of one journey.
+        let stages = self.stage_names.len().max(self.given_index.len());
+        let mut seen = vec![NONE; stages];
+        let mut seen_line = vec![0u64; stages];
+        for j in 0..journeys {
+            if self.spoiled(j) != NONE {
+                continue;
+            }
+            for r in rows_of(j) {
+                let row = self.rows[r];
+                let s = usize::from(row.stage);
+                // j < NONE: journeys are capped below it.
+                if seen[s] == j as u32 {
+                    let error = Error::CsvDuplicateResult {
+                        candidate: self.external(j),
+                        application: self.application_of(j),
+                        stage: self.stage_name(row.stage),
+                        first_line: seen_line[s],
+                        line: row.line,
+                    };
+                    if !self.lenient {
+                        return Err(error);
+                    }
+                    self.spoil_journey(j, error.to_string());
+                    break;
+                }
+                seen[s] = j as u32;
+                seen_line[s] = row.line;
+            }
+        }
+        drop((seen, seen_line));
+
+        let ids = self.candidate_ids()?;
+
+        // The stage order, and each interned stage's place in it.
+        let (pipeline, place, stage_order) = match self.given.clone() {
+            Some(pipeline) => {
+                // Interned ids are the pipeline's indices.
+                let place: Vec<u16> = (0..pipeline.stages().len()).map(|i| i as u16).collect();
+                (pipeline, place, StageOrder::Given)
+            }
+            None => {
+                let order = self.infer_order(&starts)?;
+                let names: Vec<&str> = order
+                    .iter()
+                    .map(|&s| self.stage_names[usize::from(s)].as_str())
+                    .collect();
+                let pipeline = Pipeline::new(name, kind.clone(), names)?;
+                let mut place = vec![u16::MAX; self.stage_names.len()];
+                for (i, &s) in order.iter().enumerate() {
+                    // At most MAX_STAGES stages.
+                    place[usize::from(s)] = i as u16;
+                }
+                (pipeline, place, StageOrder::Inferred)
+            }
+        };
+
+        // Validate each journey in pipeline order, in parallel: journeys are
+        // independent, and strict mode still reports the first bad one.
+        let result_stages: Vec<Stage> = pipeline.stages().iter().map(shared_stage).collect();
+        let assembly = Assembly {
+            reader: &self,
+            starts: &starts,
+            place: &place,
+            pipeline: &pipeline,
+            result_stages: &result_stages,
+            ids: &ids,
+        };
+        let parts = in_parallel(journeys, |range| assembly.build(range));
+        let total: usize = parts.iter().map(|p| p.journeys.len()).sum();
+        let mut built: Vec<Journey> = Vec::with_capacity(total);
+        let mut built_from: Vec<u32> = Vec::with_capacity(total);
+        let with_interventions = self.columns.interventions.is_some();
+        let mut interventions: Vec<(u16, u32)> = Vec::new();
+        let mut intervention_bounds: Vec<usize> = Vec::new();
+        if with_interventions {
+            intervention_bounds.push(0);
+        }
+        let mut failed = Vec::new();
+        for part in parts {
+            built.extend(part.journeys);
+            built_from.extend(part.from);
+            let offset = interventions.len();
+            interventions.extend(part.interventions);
+            intervention_bounds.extend(part.intervention_ends.iter().map(|e| e + offset));
+            failed.extend(part.failed);
+        }
+        for (j, failure) in failed {
+            let reason = match failure {
+                Failure::Journey(error) if !self.lenient => return Err(error),
+                Failure::Journey(error) => error.to_string(),
+                Failure::Unplaced => "its stage is not in the stage order".to_owned(),
+            };
+            self.spoil_journey(j as usize, reason);
+        }
+
+        // Report: every row read is used or set aside.
+        let mut rows_used = 0u64;
+        for j in 0..journeys {
+            let spoiled = self.spoiled(j);
+            if spoiled == NONE {
+                rows_used += rows_of(j).len() as u64;
+                continue;
+            }
+            let candidate = self.journeys[j].candidate as usize;
+            for r in rows_of(j) {
+                self.set_aside.push(SetAside {
+                    line: self.rows[r].line,
+                    candidate: Some(self.external_id(candidate).to_owned()),
+                    reason: self.reasons[spoiled as usize].clone(),
+                });
+            }
+        }
+        self.set_aside.sort_by_key(|s| s.line);
+        let rows_set_aside = self.set_aside.len() as u64;
+        debug_assert_eq!(self.rows_read, rows_used + rows_set_aside);
+
+        // Candidates with at least one journey, in order of first
+        // appearance; journeys point at them.
+        let mut used = vec![false; self.candidate_keys.len()];
+        for &j in &built_from {
+            used[self.journeys[j as usize].candidate as usize] = true;
+        }
+        let kept: Vec<usize> = (0..used.len()).filter(|&c| used[c]).collect();
+        let width = self.columns.characteristics.len();
+        let profile = |c: usize| {
+            Profile::new((0..width).map(|k| {
+                let id = self.profile_ids[c * width + k] as usize;
+                (
+                    self.columns.characteristics[k].1.clone(),
+                    self.categories[k]
+                        .get(id)
+                        .cloned()
+                        .unwrap_or(Category::NotRecorded),
+                )
+            }))
+        };
+        // One thread: profiles are a handful of small allocations each,
+        // and the main thread's heap keeps them together for
+        // Applications::new, which hashes every one.
+        let mut candidates = Vec::with_capacity(kept.len());
+        for &c in &kept {
+            candidates.push(Candidate::new(ids[c], profile(c)?));
+        }
+        let mut external_ids = ExternalIds::default();
+        for &c in &kept {
+            external_ids.push(self.external_id(c));
+        }
+        let application_labels = if self.columns.application.is_some() {
+            built_from
+                .iter()
+                .map(|&j| {
+                    let a = self.journeys[j as usize].application as usize;
+                    self.application_labels.get(a).cloned().unwrap_or_default()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        let applications = Applications::new(&pipeline, candidates, built)?;
+        Ok(Loaded {
+            applications,
+            load: LoadReport {
+                rows_read: self.rows_read,
+                rows_used,
+                rows_set_aside,
+                set_aside: self.set_aside,
+                stage_order,
+            },
+            external_ids,
+            application_labels,
+            intervention_names: self.intervention_names,
+            interventions,
+            intervention_bounds,
+        })
+    }
+
+    fn stage_name(&self, stage: u16) -> String {
+        match &self.given {
+            Some(pipeline) => pipeline
+                .stages()
+                .get(usize::from(stage))
+                .map(|s| s.name().to_owned()),
+            None => self.stage_names.get(usize::from(stage)).cloned(),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Each candidate's id; two external ids that are one UUID are an
+    /// error (strict) or the later one is set aside (lenient).
+    fn candidate_ids(&mut self) -> Result<Vec<CandidateId>> {
+        let n = self.candidate_keys.len();
+        let ids: Vec<CandidateId> = in_parallel(n, |range| {
+            range
+                .map(|c| CandidateId::from_external(self.external_id(c)))
+                .collect::<Vec<_>>()
+        })
+        .concat();
+        // Distinct external ids that are not UUIDs give distinct UUID v5s;
+        // only UUID-shaped ids can meet another spelling of themselves.
+        if !(0..n).any(|c| uuid::Uuid::try_parse(self.external_id(c)).is_ok()) {
+            return Ok(ids);
+        }
+        let mut first: HashMap<CandidateId, usize> = HashMap::with_capacity(ids.len());
+        for (c, id) in ids.iter().enumerate() {
+            if self.candidate_spoiled[c] != NONE {
+                continue;
+            }
+            let Some(&earlier) = first.get(id) else {
+                first.insert(*id, c);
+                continue;
+            };
+            let error = Error::CsvSameCandidate {
+                first: self.external_id(earlier).to_owned(),
+                first_line: self.first_lines[earlier],
+                second: self.external_id(c).to_owned(),
+                line: self.first_lines[c],
+            };
+            if !self.lenient {
+                return Err(error);
+            }
+            let r = self.reason(error.to_string());
+            self.candidate_spoiled[c] = r;
+        }
+        Ok(ids)
+    }
+
+    /// One journey's stages in the order it went through them: by date
+    /// where dated (undated rows keep their place), else in row order.
+    fn sequence(rows: &[Row], dated: &mut Vec<(NaiveDate, usize)>, out: &mut Vec<u16>) {
+        out.clear();
+        out.extend(rows.iter().map(|r| r.stage));
+        dated.clear();
+        dated.extend(
+            rows.iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.date.map(|d| (d, i))),
+        );
+        if dated.windows(2).all(|w| w[0].0 <= w[1].0) {
+            return;
+        }
+        let slots: Vec<usize> = dated.iter().map(|&(_, i)| i).collect();
+        dated.sort_by_key(|&(d, _)| d);
+        for (&slot, &(_, i)) in slots.iter().zip(dated.iter()) {
+            out[slot] = rows[i].stage;
+        }
+    }
+
+    /// Infers the stage order from the journeys not set aside.
+    ///
+    /// In lenient mode a contradiction is resolved in one pass: a greedy
+    /// topological sort that, when every stage left has a predecessor,
+    /// takes the one the fewest journeys reach from the stages left (then
+    /// the first to appear); the journeys that take a step backwards
+    /// against that order are set aside.
+    fn infer_order(&mut self, starts: &[usize]) -> Result<Vec<u16>> {
+        let mut dated = Vec::new();
+        let mut sequence = Vec::new();
+        let mut edges = Edges::new(self.stage_names.len());
+        for j in 0..self.journeys.len() {
+            if self.spoiled(j) != NONE {
+                continue;
+            }
+            Self::sequence(
+                &self.rows[starts[j]..starts[j + 1]],
+                &mut dated,
+                &mut sequence,
+            );
+            // Capped below u32::MAX.
+            edges.add_sequence(j as u32, &sequence);
+        }
+        let cycle = match edges.sort() {
+            Sorted::Order(order) if order.is_empty() => return Err(self.no_rows(starts)),
+            Sorted::Order(order) => return Ok(order),
+            Sorted::Cycle(cycle) => cycle,
+        };
+        let conflicts: Vec<OrderConflict> = cycle
+            .iter()
+            .filter_map(|&(from, to)| {
+                let edge = edges.edge(from, to)?;
+                Some(OrderConflict {
+                    from: self.stage_name(from),
+                    to: self.stage_name(to),
+                    candidates: edge
+                        .examples
+                        .iter()
+                        .filter(|&&j| j != order::NONE)
+                        .map(|&j| self.external(j as usize))
+                        .collect(),
+                    journeys: edge.count,
+                })
+            })
+            .collect();
+        if !self.lenient {
+            return Err(Error::ContradictoryStageOrder { conflicts });
+        }
+        let order = edges.forced_order();
+        let mut place = vec![u32::MAX; self.stage_names.len()];
+        for (i, &s) in order.iter().enumerate() {
+            // At most MAX_STAGES stages.
+            place[usize::from(s)] = i as u32;
+        }
+        let mut used = vec![false; self.stage_names.len()];
+        for j in 0..self.journeys.len() {
+            if self.spoiled(j) != NONE {
+                continue;
+            }
+            Self::sequence(
+                &self.rows[starts[j]..starts[j + 1]],
+                &mut dated,
+                &mut sequence,
+            );
+            let backwards = sequence
+                .windows(2)
+                .find(|w| place[usize::from(w[0])] > place[usize::from(w[1])]);
+            match backwards {
+                Some(step) => {
+                    let reason = format!(
+                        "set aside: candidates contradict each other on the stage order (for example {}), and this journey goes {} → {}, against the order most journeys take",
+                        super::list_conflicts(&conflicts),
+                        self.stage_name(step[0]),
+                        self.stage_name(step[1])
+                    );
+                    self.spoil_journey(j, reason);
+                }
+                None => {
+                    for &s in &sequence {
+                        used[usize::from(s)] = true;
+                    }
+                }
+            }
+        }
+        let order: Vec<u16> = order
+            .into_iter()
+            .filter(|&s| used[usize::from(s)])
+            .collect();
+        if order.is_empty() {
+            return Err(self.no_rows(starts));
+        }
+        Ok(order)
+    }
+
+    /// The error when no row is usable: every row, set aside.
+    fn no_rows(&mut self, starts: &[usize]) -> Error {
+        let mut set_aside = std::mem::take(&mut self.set_aside);
+        for j in 0..self.journeys.len() {
+            let spoiled = self.spoiled(j) as usize;
+            let candidate = self.external_id(self.journeys[j].candidate as usize);
+            set_aside.extend(
+                self.rows[starts[j]..starts[j + 1]]
+                    .iter()
+                    .map(|row| SetAside {
+                        line: row.line,
+                        candidate: Some(candidate.to_owned()),
+                        reason: self.reasons.get(spoiled).cloned().unwrap_or_default(),
+                    }),
+            );
+        }
+        set_aside.sort_by_key(|s| s.line);
+        Error::CsvNoRows {
+            rows_read: self.rows_read,
+            set_aside,
+        }
+    }
+}
+
+/// Below this many items, work is not worth a thread.
+const PARALLEL_MIN: usize = 1 << 14;
+
+/// Runs `work` over `0..n` in contiguous chunks, one per available core
+/// (up to 8), and gives the results in chunk order.
+fn in_parallel<T: Send>(n: usize, work: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8);
+    if threads < 2 || n < PARALLEL_MIN {
+        return vec![work(0..n)];
+    }
+    let chunk = n.div_ceil(threads);
+    let ranges: Vec<Range<usize>> = (0..threads)
+        .map(|t| (t * chunk).min(n)..((t + 1) * chunk).min(n))
+        .collect();
+    let work = &work;
+    std::thread::scope(|scope| {
+        let spawned: Vec<_> = ranges[1..]
+            .iter()
+            .map(|range| {
+                let range = range.clone();
+                std::thread::Builder::new().spawn_scoped(scope, move || work(range))
+            })
+            .collect();
+        let mut results = Vec::with_capacity(threads);
+        results.push(work(ranges[0].clone()));
+        for (handle, range) in spawned.into_iter().zip(&ranges[1..]) {
+            results.push(match handle {
+                Ok(handle) => match handle.join() {
+                    Ok(result) => result,
+                    // The work does not panic; if it did, panic as a
+                    // single thread would have.
+                    Err(payload) => std::panic::resume_unwind(payload),
+                },
+                // No thread to be had: do it here.
+                Err(_) => work(range.clone()),
+            });
+        }
+        results
+    })
+}
+
+/// Why a journey could not be built.
+enum Failure {
+    Journey(Error),
+    Unplaced,
+}
+
+/// The journeys built from a range of journey ids.
+struct Built {
+    journeys: Vec<Journey>,
+    from: Vec<u32>,
+    interventions: Vec<(u16, u32)>,
+    /// Where each built journey's interventions end, within this part.
+    intervention_ends: Vec<usize>,
+    failed: Vec<(u32, Failure)>,
+}
+
+/// What building journeys reads, shared by the threads that build them.
+struct Assembly<'a> {
+    reader: &'a Reader,
+    starts: &'a [usize],
+    place: &'a [u16],
+    pipeline: &'a Pipeline,
+    result_stages: &'a [Stage],
+    ids: &'a [CandidateId],
+}
+
+impl Assembly<'_> {
+    /// Validates the journeys in `range` not set aside; in strict mode
+    /// stops at the first that fails.
+    fn build(&self, range: Range<usize>) -> Built {
+        let reader = self.reader;
+        let rows = &reader.rows;
+        let with_interventions = reader.columns.interventions.is_some();
+        let mut built = Built {
+            journeys: Vec::with_capacity(range.len()),
+            from: Vec::with_capacity(range.len()),
+            interventions: Vec::new(),
+            intervention_ends: Vec::new(),
+            failed: Vec::new(),
+        };
+        let mut order: Vec<usize> = Vec::new();
+        let mut results: Vec<StageResult> = Vec::new();
+        for j in range {
+            if reader.spoiled(j) != NONE {
+                continue;
+            }
+            order.clear();
+            order.extend(self.starts[j]..self.starts[j + 1]);
+            order.sort_by_key(|&r| self.place.get(usize::from(rows[r].stage)).copied());
+            results.clear();
+            for &r in &order {
+                let row = rows[r];
+                let Some(stage) = self
+                    .place
+                    .get(usize::from(row.stage))
+                    .and_then(|&p| self.result_stages.get(usize::from(p)))
+                else {
+                    break;
+                };
+                results.push(StageResult {
+                    stage: stage.clone(),
+                    outcome: row.outcome,
+                    date: row.date,
+                });
+            }
+            // Journeys are capped below u32::MAX.
+            let id = j as u32;
+            if results.len() != order.len() {
+                // Only stages of set-aside journeys are left out of an
+                // inferred order, so this does not happen; never drop a
+                // journey silently if it does.
+                built.failed.push((id, Failure::Unplaced));
+                continue;
+            }
+            let candidate = reader.journeys[j].candidate as usize;
+            match Journey::new(self.pipeline, self.ids[candidate], results.drain(..)) {
+                Ok(journey) => {
+                    built.journeys.push(journey);
+                    built.from.push(id);
+                    if with_interventions {
+                        for &r in &order {
+                            let row = rows[r];
+                            let p = self.place[usize::from(row.stage)];
+                            let list = &reader.intervention_lists[row.interventions as usize];
+                            built.interventions.extend(list.iter().map(|&n| (p, n)));
+                        }
+                        built.intervention_ends.push(built.interventions.len());
+                    }
+                }
+                Err(reason) => {
+                    let lines = lines_named(&reason, &order, rows, self.place, self.pipeline);
+                    let error = Error::CsvJourney {
+                        candidate: reader.external(j),
+                        application: reader.application_of(j),
+                        lines,
+                        reason: Box::new(reason),
+                    };
+                    built.failed.push((id, Failure::Journey(error)));
+                    if !reader.lenient {
+                        break;
+                    }
+                }
+            }
+        }
+        built
+    }
+}
+
+/// The stage to put in a [`StageResult`]: one of the named constants when
+/// the name is one of the usual stages, so that cloning it, once per row,
+/// does not allocate; otherwise the pipeline's own.
+fn shared_stage(stage: &Stage) -> Stage {
+    const KNOWN: [Stage; 14] = [
+        Stage::APPLICATION,
+        Stage::SIFT,
+        Stage::ONLINE_ASSESSMENT,
+        Stage::ASSESSMENT_CENTRE,
+        Stage::INTERVIEW,
+        Stage::FITNESS_TEST,
+        Stage::VETTING,
+        Stage::MEDICAL,
+        Stage::CONDITIONAL_OFFER,
+        Stage::APPOINTMENT,
+        Stage::ELIGIBILITY,
+        Stage::LEGAL_EXAM,
+        Stage::WORK_BASED_ASSESSMENT,
+        Stage::BOARD,
+    ];
+    KNOWN
+        .into_iter()
+        .find(|known| known == stage)
+        .unwrap_or_else(|| stage.clone())
+}
+
+/// The lines of the rows a journey error names (its stages), or all the
+/// journey's lines when it names none that has a row.
+fn lines_named(
+    reason: &Error,
+    order: &[usize],
+    rows: &[Row],
+    place: &[u16],
+    pipeline: &Pipeline,
+) -> Vec<u64> {
+    let named: Vec<&Stage> = match reason {
+        Error::ResultAfterExit {
+            stage, exit_stage, ..
+        } => vec![exit_stage, stage],
+        Error::DateBackwards {
+            stage,
+            previous_stage,
+            ..
+        } => vec![previous_stage, stage],
+        Error::PendingNotLast { stage, .. }
+        | Error::StageOutOfOrder { stage, .. }
+        | Error::RepeatedStage { stage, .. } => vec![stage],
+        _ => Vec::new(),
+    };
+    let line_of = |stage: &Stage| {
+        order.iter().find_map(|&r| {
+            let p = *place.get(usize::from(rows[r].stage))?;
+            (pipeline.stages().get(usize::from(p))? == stage).then_some(rows[r].line)
+        })
+    };
+    let mut lines: Vec<u64> = named.into_iter().filter_map(line_of).collect();
+    if let Error::PendingNotLast { .. } = reason {
+        // Pending must be last: name the row after it too.
+        if let Some(&first) = lines.first() {
+            if let Some(next) = order
+                .iter()
+                .map(|&r| rows[r].line)
+                .skip_while(|&l| l != first)
+                .nth(1)
+            {
+                lines.push(next);
+            }
+        }
+    }
+    if lines.is_empty() {
+        lines = order.iter().map(|&r| rows[r].line).collect();
+    }
+    lines.sort_unstable();
+    lines.dedup();
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_iso_and_real() {
+        assert_eq!(
+            parse_date(b"2025-02-28"),
+            NaiveDate::from_ymd_opt(2025, 2, 28)
+        );
+        for bad in [
+            &b"2025-02-29"[..],
+            b"2025-13-01",
+            b"25-02-01",
+            b"2025/02/01",
+            b"2025-2-1",
+            b"",
+            b"\xff\xfe",
+            b"2025-02-28x",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_sequence_is_by_date_where_dated() {
+        let row = |stage, date: Option<u32>| Row {
+            line: 0,
+            journey: 0,
+            interventions: 0,
+            date: date.and_then(|d| NaiveDate::from_ymd_opt(2025, 1, d)),
+            stage,
+            outcome: Outcome::Passed,
+        };
+        let (mut dated, mut out) = (Vec::new(), Vec::new());
+        let rows = [
+            row(0, Some(9)),
+            row(1, Some(3)),
+            row(2, None),
+            row(3, Some(5)),
+        ];
+        Reader::sequence(&rows, &mut dated, &mut out);
+        assert_eq!(out, [1, 3, 2, 0]);
+        let rows = [row(2, None), row(0, None), row(1, Some(1))];
+        Reader::sequence(&rows, &mut dated, &mut out);
+        assert_eq!(out, [2, 0, 1]);
+    }
+}

@@ -1,0 +1,182 @@
+//! Input: candidate journeys from files.
+//!
+//! An equality analyst usually has an export from an applicant tracking
+//! system, not typed-in counts. [`read_csv`] and [`read_csv_path`] turn a
+//! long-format CSV of that export into validated [`Applications`](crate::Applications), ready for
+//! [`FunnelCounts::from_applications`](crate::FunnelCounts::from_applications).
+//!
+//! # The CSV format (v1)
+//!
+//! One row per candidate and stage:
+//!
+//! ```text
+//! candidate,stage,outcome,date,sex,ethnicity,interventions
+//! APP-00123,application,passed,2025-04-02,female,Black,
+//! APP-00123,sift,passed,2025-04-20,female,Black,application workshop
+//! APP-00123,interview,pending,,female,Black,interview workshop;mentoring
+//! APP-00124,application,failed,2025-04-03,male,prefer not to say,
+//! ```
+//!
+//! - The header names the columns, in any order, ignoring case and
+//!   surrounding spaces. It must have `candidate`, `stage` and `outcome`,
+//!   and may have `date`, `interventions` and `application`. Every other
+//!   column is a characteristic named by its header
+//!   ([`Characteristic::new`](crate::Characteristic::new)), so `ethnicity`
+//!   is recognised as race and `welsh language` is a local characteristic.
+//! - `candidate` holds any external id. One that is not a UUID becomes a
+//!   UUID v5 ([`CandidateId::from_external`](crate::CandidateId::from_external)),
+//!   and errors name the external id as given.
+//! - `outcome` is `passed`, `failed`, `withdrew`, `pending` or `exempt`, in
+//!   any case (`pass`, `fail` and `withdrawn` are accepted too).
+//! - `date` is an ISO date, `YYYY-MM-DD`, or empty.
+//! - `interventions` lists the positive action a candidate took part in for
+//!   that stage, separated by `;`. [`Loaded::interventions`] gives them back
+//!   per journey, for evaluating the intervention later.
+//! - A characteristic cell that is empty gives no category, and `prefer not
+//!   to say` is prefer not to say. A candidate's rows must agree: one row may
+//!   leave a cell empty that another fills, but two rows may not give two
+//!   different categories. A candidate no row gives a category for is not
+//!   recorded.
+//! - The rows of a candidate form one journey, in any row order. A
+//!   candidate who applied twice in the file needs an `application` column
+//!   (any label, such as a requisition number or a date): each distinct
+//!   (candidate, application) pair is one journey. Without one, two rows for
+//!   the same candidate and stage are an error.
+//!
+//! # Stage order
+//!
+//! The stage order comes from [`CsvOptions::stages`] or
+//! [`CsvOptions::pipeline`] (a pipeline from JSON, say). Without either it is
+//! inferred from the order each candidate went through the stages: their
+//! rows by date where dated (undated rows keep their place), otherwise by
+//! row order. Each consecutive pair is a precedence, and the order is a
+//! topological sort of all of them; stages no precedence orders keep the
+//! order they first appear in the file. Candidates who contradict each
+//! other (one goes sift → interview, another interview → sift) are an
+//! [`Error::ContradictoryStageOrder`] that names them; a lenient load
+//! instead settles on the order most journeys take and sets aside the
+//! journeys that step backwards against it.
+//!
+//! Once the order is known, each candidate's rows are put in that order and
+//! validated by [`Journey::new`](crate::Journey::new): nothing follows
+//! failed or withdrew, pending is last, no stage is skipped unless exempt,
+//! and dates do not go backwards.
+//!
+//! # Strict and lenient
+//!
+//! In [`Mode::Strict`], the default, the first bad row stops the load with
+//! an error naming its line, column and candidate. Problems with a whole
+//! journey (a result after failed, a skipped stage, two rows for one stage)
+//! can only be seen once every row is in, so they come after the row
+//! problems. In [`Mode::Lenient`] bad rows, and the other rows of their
+//! journeys, are set aside, each with its line and reason, and the rest is
+//! loaded. Nothing is dropped silently:
+//! [`LoadReport::rows_read`] = [`LoadReport::rows_used`] +
+//! [`LoadReport::rows_set_aside`] always.
+//!
+//! # Performance
+//!
+//! Reading is one pass with one reused `csv::ByteRecord`. Stage names,
+//! outcomes, categories and intervention lists are interned from their raw
+//! bytes, so a repeated value costs a comparison, not an allocation. The
+//! candidate id is the only cell looked up per row, and not even that when
+//! the row belongs to the same candidate as the row before or, in a file
+//! sorted by candidate, to a new one. Rows are kept as 24-byte records
+//! until every row is in; candidate ids and journeys are then built on
+//! every available core. Most of what remains is building the validated
+//! records ([`Profile`](crate::Profile), [`Journey`](crate::Journey),
+//! [`Applications`](crate::Applications)) one candidate at a time.
+
+mod csv;
+mod intern;
+mod order;
+
+pub use self::csv::{
+    CsvOptions, LoadReport, Loaded, Mode, OrderConflict, Progress, SetAside, StageOrder, read_csv,
+    read_csv_path,
+};
+
+use crate::error::Error;
+
+// Helpers for the messages of the CSV errors.
+
+/// "csv input" or "csv file \"x.csv\"", with the line if known.
+pub(crate) fn describe_input(path: Option<&str>, line: Option<u64>) -> String {
+    let mut text = match path {
+        Some(path) => format!("csv file {path:?}"),
+        None => "csv input".to_owned(),
+    };
+    if let Some(line) = line {
+        text.push_str(&format!(" at line {line}"));
+    }
+    text
+}
+
+/// Column names as a reader sees them: `a, b, c`, or `no columns`.
+pub(crate) fn list_columns(header: &[String]) -> String {
+    if header.is_empty() {
+        return "no columns".to_owned();
+    }
+    header
+        .iter()
+        .map(|h| format!("{h:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// " (candidate APP-1)", or nothing.
+pub(crate) fn candidate_note(candidate: Option<&str>) -> String {
+    candidate.map_or_else(String::new, |c| format!(" (candidate {c})"))
+}
+
+/// ", application 2", or nothing.
+pub(crate) fn application_note(application: Option<&str>) -> String {
+    application.map_or_else(String::new, |a| format!(", application {a:?}"))
+}
+
+/// "line 4", "lines 4 and 9", "lines 4, 5 and 9".
+pub(crate) fn list_lines(lines: &[u64]) -> String {
+    match lines {
+        [] => "lines unknown".to_owned(),
+        [one] => format!("line {one}"),
+        [init @ .., last] => format!(
+            "lines {} and {last}",
+            init.iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A journey error's message without its leading "candidate UUID: ", which
+/// the CSV error replaces with the external id.
+pub(crate) fn without_candidate(reason: &Error) -> String {
+    let text = reason.to_string();
+    match text.strip_prefix("candidate ") {
+        Some(rest) => match rest.split_once(": ") {
+            Some((_, message)) => message.to_owned(),
+            None => text,
+        },
+        None => text,
+    }
+}
+
+/// "APP-1 goes sift → interview, APP-7 goes interview → sift".
+pub(crate) fn list_conflicts(conflicts: &[OrderConflict]) -> String {
+    conflicts
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// ", all set aside, the first at line 2: reason", or nothing.
+pub(crate) fn first_set_aside(set_aside: &[SetAside]) -> String {
+    set_aside.first().map_or_else(String::new, |first| {
+        format!(
+            ", all set aside, the first at line {}: {}",
+            first.line, first.reason
+        )
+    })
+}
