@@ -18,7 +18,8 @@ mod synthetic;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use positive_action::report::{Report, ReportInput, ReportOptions};
+use positive_action::io::{CsvOptions, Mode, StageOrder, read_csv_path};
+use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions, SetAsideRecord};
 use positive_action::{
     Applications, Breakdown, Counting, Funnel, FunnelCounts, Group, ImpactOptions, RateBasis,
     ReferencePolicy, StageTimes,
@@ -308,8 +309,69 @@ fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
-fn csv_job(_args: &Args, path: &Path) -> Result<Job, String> {
-    Err(format!("{}: csv input is not wired in yet", path.display()))
+fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
+    let mut csv = CsvOptions::new();
+    if let Some(stages) = &args.stages {
+        csv = csv.stages(stages);
+    }
+    if args.lenient {
+        csv = csv.mode(Mode::Lenient);
+    }
+    // Progress on stderr, for large files only: a small file's one error
+    // line stays the only line.
+    csv = csv.progress(500_000, |p| {
+        if p.rows_read >= 500_000 {
+            eprintln!(
+                "read {} rows ({:.0} MB)",
+                p.rows_read,
+                p.bytes_read as f64 / 1e6
+            );
+        }
+    });
+    let loaded = read_csv_path(path, &csv).map_err(|e| e.to_string())?;
+    let defaults = ReportOptions {
+        breakdown: Breakdown::parse(["ethnicity"]).map_err(|e| e.to_string())?,
+        impact: ImpactOptions::new(),
+        min_cell: 0,
+    };
+    let options = options(args, defaults)?;
+    let counts = FunnelCounts::from_applications(
+        &loaded.applications,
+        &options.breakdown,
+        Counting::Applications,
+    );
+    let mut report = Report::new(&counts, &options, &[]).map_err(|e| e.to_string())?;
+    let l = &loaded.load;
+    report.load = Some(LoadSummary {
+        read: l.rows_read,
+        used: l.rows_used,
+        set_aside: l
+            .set_aside
+            .iter()
+            .map(|s| SetAsideRecord {
+                location: match &s.candidate {
+                    Some(c) => format!("line {} ({c})", s.line),
+                    None => format!("line {}", s.line),
+                },
+                reason: s.reason.clone(),
+            })
+            .collect(),
+    });
+    report.notes.push(format!(
+        "loaded {} rows from {}: {} used, {} set aside; stage order {}",
+        l.rows_read,
+        path.display(),
+        l.rows_used,
+        l.rows_set_aside,
+        match l.stage_order {
+            StageOrder::Given => "given",
+            _ => "inferred from the candidates' sequences",
+        }
+    ));
+    Ok(Job {
+        report,
+        applications: Some(loaded.applications),
+    })
 }
 
 fn main() -> ExitCode {

@@ -283,6 +283,14 @@ fn every_bad_input_is_one_clear_line_and_a_non_zero_exit() {
         p.to_str().unwrap().to_owned()
     };
     let good = std::fs::read_to_string(fixture("counts.json")).unwrap();
+    let csv = |name: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/csv")
+            .join(name)
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec![
@@ -746,4 +754,33 @@ fn workforce_data_adds_a_representation_section() {
             .unwrap()
             .contains("representation section is left out")
     }));
+}
+
+#[test]
+fn csv_end_to_end_strict_and_lenient() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv");
+    let path = dir.join("recruitment.csv");
+    let r = run(&["--csv", path.to_str().unwrap(), "--json", "--by", "sex"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["breakdown"], serde_json::json!(["sex"]));
+    assert_eq!(v["load"]["read"], v["load"]["used"]);
+    assert!(!v["stages"].as_array().unwrap().is_empty());
+    // Lenient: rows read = rows used + rows set aside, each with a reason.
+    let path = dir.join("lenient_mix.csv");
+    let r = run(&["--csv", path.to_str().unwrap(), "--json", "--lenient"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let load = &v["load"];
+    let aside = load["set_aside"].as_array().unwrap();
+    assert!(!aside.is_empty());
+    assert_eq!(
+        load["read"].as_u64().unwrap(),
+        load["used"].as_u64().unwrap() + aside.len() as u64
+    );
+    assert!(
+        aside
+            .iter()
+            .all(|s| !s["reason"].as_str().unwrap().is_empty())
+    );
 }
