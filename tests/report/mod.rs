@@ -428,6 +428,41 @@ fn every_bad_input_is_one_clear_line_and_a_non_zero_exit() {
             vec!["--frobnicate".into()],
             "unknown argument \"--frobnicate\"",
         ),
+        (
+            vec!["--csv".into(), csv("no_header.csv")],
+            "csv input is empty: expected a header line",
+        ),
+        (
+            vec!["--csv".into(), csv("ragged_row.csv")],
+            "csv line 3: 2 fields, expected 3 as in the header",
+        ),
+        (
+            vec!["--csv".into(), csv("unknown_outcome.csv")],
+            "unknown outcome \"maybe\"",
+        ),
+        (
+            vec!["--csv".into(), csv("result_after_failed.csv")],
+            "candidate APP-2, csv lines 3 and 5: stage sift has a result after the candidate failed at application",
+        ),
+        (
+            vec!["--csv".into(), csv("contradictory_order.csv")],
+            "stage order is contradictory: APP-1 and APP-2 go sift → interview, APP-7 goes interview → sift",
+        ),
+        (
+            vec!["--csv".into(), csv("binary_garbage.bin")],
+            "not utf-8 text",
+        ),
+        (
+            vec![
+                "--csv".into(),
+                dir.join("missing.csv").to_str().unwrap().into(),
+            ],
+            "cannot read",
+        ),
+        (
+            vec!["--stages".into(), "a,b".into()],
+            "--stages applies to --csv input only",
+        ),
     ];
     for (args, expected) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
