@@ -133,6 +133,9 @@ mod stage_time;
 pub mod stats;
 mod stratified_impact;
 mod text_table;
+// Interventions
+mod intervention;
+mod lawful_basis;
 
 pub use applications::{Applications, PeriodSelection};
 pub use breakdown::{Breakdown, Group};
@@ -154,3 +157,14 @@ pub use pipeline::{MAX_STAGES, Pipeline, PipelineKind, Rank, Stage};
 pub use profile::{Disclosed, Profile};
 pub use stage_time::{DaysSummary, StageTimes};
 pub use stratified_impact::{StratifiedGroup, StratifiedImpact, StratifiedStage, Stratum};
+// Interventions
+pub use intervention::{
+    Cohort, Completion, Delivery, Eligibility, Intervention, InterventionKind, LawfulBasis,
+    Participation, ParticipationRecord, PreferentialTreatment, Section158Condition,
+};
+pub use lawful_basis::{
+    Banding, DisadvantageEvidence, EvidenceFinding, Merit, PositiveActionEvidence,
+    QualificationRule, RecordedCandidate, RepresentationFigure, RuleApplication, ScoreBand,
+    TieBreak, TieBreakCase, TieBreakCondition, TieBreakDecision, TieBreakRule, TiedCandidate,
+    UnderRepresentationEvidence,
+};
