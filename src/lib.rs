@@ -134,6 +134,7 @@ pub mod stats;
 mod stratified_impact;
 mod text_table;
 // Interventions
+mod evaluation;
 mod intervention;
 mod lawful_basis;
 
@@ -158,6 +159,12 @@ pub use profile::{Disclosed, Profile};
 pub use stage_time::{DaysSummary, StageTimes};
 pub use stratified_impact::{StratifiedGroup, StratifiedImpact, StratifiedStage, Stratum};
 // Interventions
+pub use evaluation::{
+    BeforeAfter, Comparison, DateBasis, EvaluationOptions, GapClosure, GapReference,
+    InterventionEvaluation, NamedPeriod, ParticipantRule, ParticipationSummary, Proportion,
+    RatioToReference, SELF_SELECTION_CAVEAT, SetAside, StageEvaluation, Stratification,
+    StratifiedComparison, StratumComparison,
+};
 pub use intervention::{
     Cohort, Completion, Delivery, Eligibility, Intervention, InterventionKind, LawfulBasis,
     Participation, ParticipationRecord, PreferentialTreatment, Section158Condition,
