@@ -935,7 +935,7 @@ fn evaluate_stage(
     }
     if set_aside.not_yet_ended > 0 {
         notes.push(format!(
-            "{} compared candidate(s) have not finished the pipeline, and are left out of conversion",
+            "{} compared candidate(s) have not finished the pipeline, and are left out of conversion; where one side is more recent, its finished journeys over-represent quick exits, so read conversion once journeys have ended",
             set_aside.not_yet_ended
         ));
     }
@@ -1257,7 +1257,12 @@ fn stratify(
     }
     if outside > 0 {
         notes.push(format!(
-            "{outside} compared candidate(s) are dated outside every stratum, and are left out of the strata"
+            "{outside} compared candidate(s) are dated outside every stratum{}, and are left out of the strata",
+            if options.stratification == Stratification::Cohorts {
+                " (before the first cohort started)"
+            } else {
+                ""
+            }
         ));
     }
     let mut out = Vec::with_capacity(strata.len());
