@@ -501,6 +501,18 @@ pub struct GapClosure {
     pub closer_to_parity: Option<bool>,
 }
 
+/// Participants against non-participants within one target group.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GroupComparison {
+    /// The target group.
+    pub group: Group,
+    /// Pass rate at the stage.
+    pub pass_rate: Comparison,
+    /// Conversion to the end of the pipeline.
+    pub conversion: Comparison,
+}
+
 /// One target group's impact ratio before and after the launch, and
 /// whether the disparity changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -600,6 +612,8 @@ pub struct StageEvaluation {
     /// Conversion to the end of the pipeline: passed the last stage, out of
     /// those whose journey has ended.
     pub conversion: Comparison,
+    /// Per target group: its participants against its non-participants.
+    pub by_target_group: Vec<GroupComparison>,
     /// Per target group, against the reference.
     pub gap_closure: Vec<GapClosure>,
     /// Per stratum, when stratified.
@@ -948,9 +962,21 @@ fn evaluate_stage(
                 .to_owned(),
         );
     }
+    let mut by_target_group = Vec::with_capacity(targets.len());
     let mut gap_closure = Vec::with_capacity(targets.len());
     let mut before_after = Vec::new();
     for target in targets {
+        let in_target: Vec<&Row<'_>> = compared
+            .iter()
+            .copied()
+            .filter(|r| group_admits(target, &r.candidate.profile))
+            .collect();
+        let (pass_rate, conversion, _) = compare(&in_target, options.confidence)?;
+        by_target_group.push(GroupComparison {
+            group: target.clone(),
+            pass_rate,
+            conversion,
+        });
         let reference =
             choose_reference(target, rows, intervention, &options.reference, &mut notes)?;
         let in_reference = |r: &Row<'_>| {
@@ -1003,6 +1029,7 @@ fn evaluate_stage(
         set_aside,
         pass_rate: pass,
         conversion,
+        by_target_group,
         gap_closure,
         strata,
         before_after,
@@ -1403,6 +1430,22 @@ impl fmt::Display for InterventionEvaluation {
                 &s.conversion,
             ));
             write!(f, "{t}")?;
+            if s.by_target_group.len() > 1 {
+                writeln!(f)?;
+                writeln!(f, "By target group")?;
+                let mut t = TextTable::new(COMPARISON_HEADER);
+                for g in &s.by_target_group {
+                    t.row(comparison_row(
+                        format!("{}: pass rate", g.group),
+                        &g.pass_rate,
+                    ));
+                    t.row(comparison_row(
+                        format!("{}: conversion", g.group),
+                        &g.conversion,
+                    ));
+                }
+                write!(f, "{t}")?;
+            }
             if !s.gap_closure.is_empty() {
                 writeln!(f)?;
                 writeln!(

@@ -161,8 +161,8 @@ pub use stratified_impact::{StratifiedGroup, StratifiedImpact, StratifiedStage, 
 // Interventions
 pub use evaluation::{
     BeforeAfter, Comparison, DateBasis, EvaluationOptions, GapClosure, GapReference,
-    InterventionEvaluation, NamedPeriod, ParticipantRule, ParticipationSummary, Proportion,
-    RatioToReference, SELF_SELECTION_CAVEAT, SetAside, StageEvaluation, Stratification,
+    GroupComparison, InterventionEvaluation, NamedPeriod, ParticipantRule, ParticipationSummary,
+    Proportion, RatioToReference, SELF_SELECTION_CAVEAT, SetAside, StageEvaluation, Stratification,
     StratifiedComparison, StratumComparison,
 };
 pub use intervention::{

@@ -3,6 +3,7 @@
 
 mod funnel;
 mod impact;
+mod interventions;
 mod journeys;
 mod properties;
 mod report;
