@@ -806,6 +806,7 @@ impl InterventionEvaluation {
             Counting::UniqueCandidates => applications.latest_per_candidate(),
         };
         let pipeline = intervention.pipeline();
+        // A pipeline has at least one stage, so this cannot underflow.
         let last = pipeline.stages().len() - 1;
         let mut stages = Vec::with_capacity(intervention.target_stages().len());
         for stage in intervention.target_stages() {
@@ -1417,7 +1418,7 @@ impl fmt::Display for InterventionEvaluation {
             writeln!(f)?;
             writeln!(
                 f,
-                "Stage {}: {} entered ({} exempt apart), {} eligible: {} participants, {} non-participants compared",
+                "Stage {}: {} entered (and {} exempt), {} eligible: {} participants, {} non-participants compared",
                 s.stage, s.entered, s.exempt, s.eligible, s.participants, s.non_participants
             )?;
             let mut t = TextTable::new(COMPARISON_HEADER);

@@ -1120,9 +1120,40 @@ pub struct TieBreakDecision {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "TieBreakSpec", into = "TieBreakSpec")
+)]
 pub struct TieBreak {
     intervention: Intervention,
     rule: TieBreakRule,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TieBreakSpec {
+    intervention: Intervention,
+    rule: TieBreakRule,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<TieBreakSpec> for TieBreak {
+    type Error = Error;
+    fn try_from(s: TieBreakSpec) -> Result<Self> {
+        Self::new(&s.intervention, s.rule)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<TieBreak> for TieBreakSpec {
+    fn from(t: TieBreak) -> Self {
+        Self {
+            intervention: t.intervention,
+            rule: t.rule,
+        }
+    }
 }
 
 impl TieBreak {
@@ -1394,6 +1425,7 @@ impl TieBreak {
                         }
                     }
                 }
+                // decide() has checked there are at least two candidates.
                 let first = scores[0];
                 if let Some(i) = scores.iter().position(|&s| s != first) {
                     return Err(format!(
@@ -1407,6 +1439,7 @@ impl TieBreak {
                 let mut bands = Vec::with_capacity(case.candidates.len());
                 for c in &case.candidates {
                     let band = match &c.merit {
+                        // Banding::new requires at least one band.
                         Merit::Score(s) => banding.band_of(*s).ok_or_else(|| {
                             format!(
                                 "candidate {} has score {s}, in no band of the rule: expected at least {}",
@@ -1427,6 +1460,7 @@ impl TieBreak {
                     };
                     bands.push(band.to_owned());
                 }
+                // decide() has checked there are at least two candidates.
                 let first = bands[0].clone();
                 if let Some(i) = bands.iter().position(|b| *b != first) {
                     return Err(format!(

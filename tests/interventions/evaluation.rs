@@ -453,3 +453,104 @@ fn evaluations_and_records_serialise() {
     assert_eq!(options.participants, ParticipantRule::Started);
     assert_eq!(options.confidence, 0.95);
 }
+
+mod properties {
+    use super::*;
+    use positive_action::{Applications, Candidate, CandidateId, Journey, Profile, StageResult};
+    use proptest::prelude::*;
+
+    /// One generated journey: ethnicity, how far it got and how it ended,
+    /// its interview date offset, and its participation (none, or a day
+    /// offset from the interview and whether it was completed).
+    type Spec = (&'static str, usize, Outcome, u32, Option<(i64, bool)>);
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            prop::sample::select(vec!["Black", "Asian", "White", "prefer not to say"]),
+            0usize..3,
+            prop::sample::select(Outcome::ALL.to_vec()),
+            0u32..200,
+            prop::option::of((-30i64..30, any::<bool>())),
+        )
+    }
+
+    fn build(specs: &[Spec]) -> (Applications, Intervention, Vec<Participation>) {
+        let p = pipeline();
+        let w = workshop(&p);
+        let (mut candidates, mut journeys, mut took_part) = (vec![], vec![], vec![]);
+        for (n, (ethnicity, passed, last, offset, participation)) in specs.iter().enumerate() {
+            let id = CandidateId::from_external(&format!("P-{n}"));
+            candidates.push(Candidate::new(
+                id,
+                Profile::parse([("ethnicity", *ethnicity)]).unwrap(),
+            ));
+            let date = day(2025, 1, 1) + chrono::Days::new(u64::from(*offset));
+            // Nothing may follow an exit or pending; an exempt or passed
+            // result may be followed.
+            let mut outcomes = vec![Outcome::Passed; *passed];
+            outcomes.push(*last);
+            let results = p
+                .stages()
+                .iter()
+                .zip(&outcomes)
+                .map(|(s, o)| StageResult::new(s.clone(), *o).on(date));
+            journeys.push(Journey::new(&p, id, results).unwrap());
+            if let Some((shift, completed)) = participation {
+                let when = date
+                    .checked_add_signed(chrono::TimeDelta::days(*shift))
+                    .unwrap();
+                let completion = if *completed {
+                    Completion::Completed
+                } else {
+                    Completion::NotCompleted
+                };
+                took_part.push(Participation::new(&w, id, None, when, completion).unwrap());
+            }
+        }
+        (
+            Applications::new(&p, candidates, journeys).unwrap(),
+            w,
+            took_part,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn every_entrant_is_counted_once_and_rates_are_rates(specs in prop::collection::vec(spec(), 0..80)) {
+            let (applications, w, took_part) = build(&specs);
+            for rule in [ParticipantRule::Completed, ParticipantRule::Started] {
+                let options = EvaluationOptions::new()
+                    .participants(rule)
+                    .launch(day(2025, 3, 1))
+                    .stratification(Stratification::FinancialYears);
+                let e = InterventionEvaluation::new(&applications, &w, &took_part, &options).unwrap();
+                let s = &e.stages[0];
+                let interview: Vec<_> = specs
+                    .iter()
+                    .filter(|(_, passed, last, _, _)| *passed > 1 || (*passed == 1 && *last != Outcome::Exempt))
+                    .collect();
+                prop_assert_eq!(s.entered, interview.len() as u64);
+                let eligible_set_aside = s.set_aside.not_completed + s.set_aside.took_part_after_stage;
+                // Everyone set aside here is eligible or an ineligible participant.
+                prop_assert!(s.participants + s.non_participants + eligible_set_aside + s.set_aside.ineligible_participants >= s.eligible);
+                prop_assert!(s.participants + s.non_participants <= s.eligible);
+                if rule == ParticipantRule::Started {
+                    prop_assert_eq!(s.set_aside.not_completed, 0);
+                }
+                for c in [&s.pass_rate, &s.conversion] {
+                    for p in [c.participants, c.non_participants] {
+                        prop_assert!(p.count <= p.of);
+                        prop_assert!(p.rate.is_none_or(|r| (0.0..=1.0).contains(&r)));
+                    }
+                    prop_assert!(c.fisher.is_none_or(|f| (0.0..=1.0).contains(&f.two_sided)));
+                    prop_assert_eq!(c.participants.of + c.non_participants.of <= s.participants + s.non_participants, true);
+                }
+                for g in &s.gap_closure {
+                    prop_assert!(g.participants.impact_ratio.is_none_or(|r| r >= 0.0 && r.is_finite()));
+                }
+                // The printed report never panics and always carries the caveat.
+                prop_assert!(e.to_string().contains("association"));
+            }
+        }
+    }
+}

@@ -394,4 +394,17 @@ fn cases_and_rules_deserialise_through_their_constructors() {
     assert_eq!(serde_json::from_str::<TieBreakCase>(&json).unwrap(), case);
     let blank = json.replace("board 2025/30", " ");
     assert!(serde_json::from_str::<TieBreakCase>(&blank).is_err());
+    // A tie-break deserialises through TieBreak::new: an automatic rule is refused.
+    let decider = TieBreak::new(&tie_break(&board()), rule).unwrap();
+    let json = serde_json::to_string(&decider).unwrap();
+    assert_eq!(serde_json::from_str::<TieBreak>(&json).unwrap(), decider);
+    let automatic = json.replace(
+        r#""application":"case_by_case""#,
+        r#""application":"automatic""#,
+    );
+    assert_ne!(automatic, json);
+    let err = serde_json::from_str::<TieBreak>(&automatic)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("s.159(4)(b)"), "{err}");
 }
