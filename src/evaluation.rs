@@ -657,42 +657,7 @@ pub struct ParticipationSummary {
 /// the candidate's result at the stage does not count there. Every
 /// evaluation carries [`SELF_SELECTION_CAVEAT`].
 ///
-/// ```
-/// use chrono::NaiveDate;
-/// use positive_action::*;
-///
-/// let pipeline = Pipeline::new("PC 2025", PipelineKind::Recruitment, ["interview", "appointment"])?;
-/// let black = Group::parse([("ethnicity", "Black")])?;
-/// let workshop = Intervention::new("interview workshop", InterventionKind::InterviewWorkshop, &pipeline,
-///     ["interview"], Eligibility::any_of([black])?, LawfulBasis::Section158(Section158Condition::Disadvantage))?;
-///
-/// let day = NaiveDate::from_ymd_opt(2025, 5, 1).ok_or("bad date")?;
-/// let (mut candidates, mut journeys, mut took_part) = (vec![], vec![], vec![]);
-/// // Six Black candidates: three took the workshop and passed; of the rest, one passed.
-/// // Four White candidates: three passed.
-/// for (n, (ethnicity, workshop_done, passed)) in [
-///     ("Black", true, true), ("Black", true, true), ("Black", true, true),
-///     ("Black", false, true), ("Black", false, false), ("Black", false, false),
-///     ("White", false, true), ("White", false, true), ("White", false, true), ("White", false, false),
-/// ].into_iter().enumerate() {
-///     let id = CandidateId::from_external(&format!("APP-{n}"));
-///     candidates.push(Candidate::new(id, Profile::parse([("ethnicity", ethnicity)])?));
-///     let outcome = if passed { Outcome::Passed } else { Outcome::Failed };
-///     journeys.push(Journey::new(&pipeline, id, [StageResult::new(Stage::INTERVIEW, outcome).on(day)])?);
-///     if workshop_done {
-///         took_part.push(Participation::new(&workshop, id, None, day, Completion::Completed)?);
-///     }
-/// }
-/// let applications = Applications::new(&pipeline, candidates, journeys)?;
-/// let evaluation = InterventionEvaluation::new(&applications, &workshop, &took_part, &EvaluationOptions::new())?;
-/// let interview = &evaluation.stages[0];
-/// assert_eq!(interview.pass_rate.participants.rate, Some(1.0));
-/// assert_eq!(interview.pass_rate.non_participants.rate, Some(1.0 / 3.0));
-/// let gap = &interview.gap_closure[0];
-/// assert_eq!(gap.closer_to_parity, Some(true));
-/// assert!(evaluation.caveat.contains("not an effect caused by the intervention"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+/// See [`InterventionEvaluation::new`] for an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InterventionEvaluation {
@@ -743,6 +708,43 @@ struct Row<'a> {
 
 impl InterventionEvaluation {
     /// Evaluates an intervention on the applications of its pipeline.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use positive_action::*;
+    ///
+    /// let pipeline = Pipeline::new("PC 2025", PipelineKind::Recruitment, ["interview", "appointment"])?;
+    /// let black = Group::parse([("ethnicity", "Black")])?;
+    /// let workshop = Intervention::new("interview workshop", InterventionKind::InterviewWorkshop, &pipeline,
+    ///     ["interview"], Eligibility::any_of([black])?, LawfulBasis::Section158(Section158Condition::Disadvantage))?;
+    ///
+    /// let day = NaiveDate::from_ymd_opt(2025, 5, 1).ok_or("bad date")?;
+    /// let (mut candidates, mut journeys, mut took_part) = (vec![], vec![], vec![]);
+    /// // Six Black candidates: three took the workshop and passed; of the rest, one passed.
+    /// // Four White candidates: three passed.
+    /// for (n, (ethnicity, workshop_done, passed)) in [
+    ///     ("Black", true, true), ("Black", true, true), ("Black", true, true),
+    ///     ("Black", false, true), ("Black", false, false), ("Black", false, false),
+    ///     ("White", false, true), ("White", false, true), ("White", false, true), ("White", false, false),
+    /// ].into_iter().enumerate() {
+    ///     let id = CandidateId::from_external(&format!("APP-{n}"));
+    ///     candidates.push(Candidate::new(id, Profile::parse([("ethnicity", ethnicity)])?));
+    ///     let outcome = if passed { Outcome::Passed } else { Outcome::Failed };
+    ///     journeys.push(Journey::new(&pipeline, id, [StageResult::new(Stage::INTERVIEW, outcome).on(day)])?);
+    ///     if workshop_done {
+    ///         took_part.push(Participation::new(&workshop, id, None, day, Completion::Completed)?);
+    ///     }
+    /// }
+    /// let applications = Applications::new(&pipeline, candidates, journeys)?;
+    /// let evaluation = InterventionEvaluation::new(&applications, &workshop, &took_part, &EvaluationOptions::new())?;
+    /// let interview = &evaluation.stages[0];
+    /// assert_eq!(interview.pass_rate.participants.rate, Some(1.0));
+    /// assert_eq!(interview.pass_rate.non_participants.rate, Some(1.0 / 3.0));
+    /// let gap = &interview.gap_closure[0];
+    /// assert_eq!(gap.closer_to_parity, Some(true));
+    /// assert!(evaluation.caveat.contains("not an effect caused by the intervention"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::PipelineMismatch`] when the applications are of another

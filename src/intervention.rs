@@ -897,6 +897,23 @@ impl From<Intervention> for InterventionSpec {
 impl Intervention {
     /// An intervention at the given stages of a pipeline.
     ///
+    /// ```
+    /// use positive_action::*;
+    ///
+    /// let promotion = Pipeline::police_promotion("sergeant 2025", Rank::CONSTABLE, Rank::SERGEANT)?;
+    /// let women = Eligibility::any_of([Group::parse([("sex", "female")])?])?;
+    /// let exam_prep = Intervention::new("legal exam preparation", InterventionKind::ExamPreparation,
+    ///     &promotion, ["legal_exam"], women.clone(),
+    ///     LawfulBasis::Section158(Section158Condition::DifferentNeeds))?;
+    /// assert_eq!(exam_prep.lawful_basis().section(), "s.158(1)(b)");
+    ///
+    /// // s.159 is only for a tie-break, never for support.
+    /// let err = Intervention::new("mentoring", InterventionKind::Mentoring, &promotion, ["board"],
+    ///                             women, LawfulBasis::Section159TieBreak).unwrap_err();
+    /// assert!(err.to_string().contains("covers only a tie-break"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::EmptyName`] for a blank name or a blank `other` kind,
     /// [`Error::UnknownTargetStage`] for a stage the pipeline does not have,
@@ -1320,6 +1337,21 @@ pub struct Participation {
 
 impl Participation {
     /// A candidate's participation in an intervention.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use positive_action::*;
+    ///
+    /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
+    /// let session = Intervention::new("familiarisation session", InterventionKind::AttractionSession,
+    ///     &pipeline, ["application"], Eligibility::open_to_all(), LawfulBasis::OpenToAll)?;
+    /// let date = NaiveDate::from_ymd_opt(2025, 3, 4).ok_or("bad date")?;
+    /// let id = CandidateId::from_external("APP-9");
+    /// let went = Participation::new(&session, id, None, date, Completion::NotCompleted)?;
+    /// assert!(!went.is_completed());
+    /// assert_eq!(went.intervention(), "familiarisation session");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidParticipation`] when a cohort is named that the

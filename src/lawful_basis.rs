@@ -326,6 +326,23 @@ impl PositiveActionEvidence {
     /// Representation figures of groups the intervention does not target
     /// are noted and otherwise left out.
     ///
+    /// ```
+    /// use positive_action::*;
+    ///
+    /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
+    /// let black = Group::parse([("ethnicity", "Black")])?;
+    /// let mentoring = Intervention::new("mentoring", InterventionKind::Mentoring, &pipeline,
+    ///     ["assessment_centre"], Eligibility::any_of([black.clone()])?,
+    ///     LawfulBasis::Section158(Section158Condition::LowParticipation))?;
+    ///
+    /// // 4.1% of officers against 3.5% of the population: not under-represented.
+    /// let figures = [RepresentationFigure::new(black, "workforce", 41, 1_000, 0.035)?];
+    /// let evidence = PositiveActionEvidence::gather(&mentoring, None, &figures)?;
+    /// assert_eq!(evidence.finding, EvidenceFinding::NoEvidence);
+    /// assert!(evidence.summary.starts_with("no evidence in these figures"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidIntervention`] when the intervention is open to all
     /// (there is no target group to find evidence for), and
@@ -1200,6 +1217,38 @@ impl TieBreak {
     /// the preferred group must be one the intervention targets, and the
     /// evidence (gathered for this intervention) must show it disadvantaged
     /// or under-represented; and the reasons must be recorded.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use positive_action::*;
+    ///
+    /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
+    /// let black = Group::parse([("ethnicity", "Black")])?;
+    /// let tie_break = Intervention::new("appointment tie-break", InterventionKind::TieBreak, &pipeline,
+    ///     ["appointment"], Eligibility::any_of([black.clone()])?, LawfulBasis::Section159TieBreak)?;
+    /// let evidence = PositiveActionEvidence::gather(&tie_break, None,
+    ///     &[RepresentationFigure::new(black.clone(), "workforce", 12, 1_000, 0.035)?])?;
+    /// let decider = TieBreak::new(&tie_break, TieBreakRule::new("equal scores",
+    ///     QualificationRule::EqualScores, RuleApplication::CaseByCase)?)?;
+    /// let person = |id: &str, ethnicity| -> Result<Candidate> {
+    ///     Ok(Candidate::new(CandidateId::from_external(id), Profile::parse([("ethnicity", ethnicity)])?))
+    /// };
+    /// let date = NaiveDate::from_ymd_opt(2025, 9, 1).ok_or("bad date")?;
+    ///
+    /// // Filling two places at once is a blanket decision, and is refused.
+    /// let batch = TieBreakCase::new("intake 2025/9", Stage::APPOINTMENT, black, date)?
+    ///     .with_candidate(person("A-1", "Black")?, Merit::Score(64.0))
+    ///     .with_candidate(person("A-2", "White")?, Merit::Score(64.0))
+    ///     .with_places(2)
+    ///     .with_reasons("Black officers are 1.2% of the force against 3.5% locally");
+    /// let err = decider.decide(&batch, &evidence).unwrap_err();
+    /// assert!(matches!(err, Error::TieBreakRefused { condition: TieBreakCondition::CaseByCase, .. }));
+    ///
+    /// // One place is decided, and recorded.
+    /// let decision = decider.decide(&batch.with_places(1), &evidence)?;
+    /// assert_eq!(decision.selected, CandidateId::from_external("A-1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::TieBreakRefused`] naming the [`TieBreakCondition`] that
