@@ -521,6 +521,81 @@ pub enum Error {
         /// The error.
         error: Box<Error>,
     },
+    // Interventions and lawful basis.
+    /// An intervention names a target stage its pipeline does not have.
+    #[error(
+        "intervention {intervention:?}: target stage {stage:?} is not a stage of pipeline {pipeline:?}"
+    )]
+    UnknownTargetStage {
+        /// The intervention.
+        intervention: String,
+        /// The stage as given.
+        stage: String,
+        /// The pipeline's name.
+        pipeline: String,
+    },
+    /// An intervention is not consistent with itself: its kind, lawful
+    /// basis, eligibility, target stages, cohorts or delivery disagree.
+    #[error("intervention {intervention:?}: {reason}")]
+    InvalidIntervention {
+        /// The intervention.
+        intervention: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
+    /// A cohort ends before it starts, or is otherwise invalid.
+    #[error("cohort {cohort:?}: {reason}")]
+    InvalidCohort {
+        /// The cohort.
+        cohort: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
+    /// A measure that would be positive discrimination, which the Equality
+    /// Act 2010 does not allow (other than favourable treatment of disabled
+    /// people under s.13(3)).
+    #[error(
+        "intervention {intervention:?}: {measure} is positive discrimination, which the Equality Act 2010 does not allow: {reason}"
+    )]
+    PositiveDiscrimination {
+        /// The intervention.
+        intervention: String,
+        /// The measure, as text.
+        measure: String,
+        /// Why the Act does not allow it.
+        reason: String,
+    },
+    /// A participation record does not fit its intervention.
+    #[error("candidate {candidate}: participation in intervention {intervention:?}: {reason}")]
+    InvalidParticipation {
+        /// The candidate.
+        candidate: CandidateId,
+        /// The intervention named by the record.
+        intervention: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
+    /// A representation figure cannot be used as evidence.
+    #[error("representation of group {group} in {scope:?}: {reason}")]
+    InvalidRepresentation {
+        /// The group.
+        group: String,
+        /// The scope (workforce, rank).
+        scope: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
+    /// A tie-break under s.159 was refused: one of its conditions does not
+    /// hold.
+    #[error("tie-break refused for {subject}: {condition}: {detail}")]
+    TieBreakRefused {
+        /// The case or rule refused, as text.
+        subject: String,
+        /// The condition that failed.
+        condition: crate::lawful_basis::TieBreakCondition,
+        /// What was found and what was expected.
+        detail: String,
+    },
     /// A period ends before it starts.
     #[error("period from {start} to {end} ends before it starts")]
     InvalidPeriod {

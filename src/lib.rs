@@ -145,6 +145,10 @@ mod target;
 mod workforce;
 // Input
 pub mod io;
+// Interventions
+mod evaluation;
+mod intervention;
+mod lawful_basis;
 
 pub use applications::{Applications, PeriodSelection};
 pub use breakdown::{Breakdown, Group};
@@ -187,3 +191,20 @@ pub use representation::{
 };
 pub use target::{ExpectedLeavers, TargetFinding, TargetPlan, TargetRequirement, TargetTable};
 pub use workforce::{Person, Unit, Workforce};
+// Interventions
+pub use evaluation::{
+    BeforeAfter, Comparison, DateBasis, EvaluationOptions, GapClosure, GapReference,
+    GroupComparison, InterventionEvaluation, NamedPeriod, ParticipantRule, ParticipationSummary,
+    Proportion, RatioToReference, SELF_SELECTION_CAVEAT, SetAside, StageEvaluation, Stratification,
+    StratifiedComparison, StratumComparison,
+};
+pub use intervention::{
+    Cohort, Completion, Delivery, Eligibility, Intervention, InterventionKind, LawfulBasis,
+    Participation, ParticipationRecord, PreferentialTreatment, Section158Condition,
+};
+pub use lawful_basis::{
+    Banding, DisadvantageEvidence, EvidenceFinding, Merit, PositiveActionEvidence,
+    QualificationRule, RecordedCandidate, RepresentationFigure, RuleApplication, ScoreBand,
+    TieBreak, TieBreakCase, TieBreakCondition, TieBreakDecision, TieBreakRule, TiedCandidate,
+    UnderRepresentationEvidence,
+};

@@ -4,6 +4,7 @@
 mod csv_input;
 mod funnel;
 mod impact;
+mod interventions;
 mod journeys;
 mod properties;
 mod report;
