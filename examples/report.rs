@@ -3,7 +3,8 @@
 //! suppression.
 //!
 //! With no arguments it runs on an embedded synthetic force year: police
-//! constable recruitment (about 5,000 applicants through eight stages) and a
+//! constable recruitment (about 5,000 applicants through eight stages) with
+//! an interview workshop for ethnic minority candidates, and a
 //! Constable-to-Sergeant promotion round.
 //!
 //! ```text
@@ -21,8 +22,8 @@ use std::process::ExitCode;
 use positive_action::io::{CsvOptions, Mode, StageOrder, read_csv_path};
 use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions, SetAsideRecord};
 use positive_action::{
-    Applications, Breakdown, Counting, Funnel, FunnelCounts, Group, ImpactOptions, RateBasis,
-    ReferencePolicy, StageTimes,
+    Applications, Breakdown, Counting, EvaluationOptions, Funnel, FunnelCounts, Group,
+    ImpactOptions, InterventionEvaluation, RateBasis, ReferencePolicy, StageTimes, Stratification,
 };
 
 const HELP: &str = "\
@@ -32,7 +33,8 @@ USAGE:
     report [OPTIONS]
 
 With no input, runs on an embedded synthetic force year (police constable
-recruitment and a Constable-to-Sergeant promotion round).
+recruitment with an interview workshop, and a Constable-to-Sergeant
+promotion round).
 
 INPUT:
     --input FILE.json        counts or candidate records (JSON contract v1)
@@ -211,16 +213,30 @@ fn default_jobs(args: &Args) -> Result<Vec<Job>, String> {
         min_cell: 0,
     };
     let options = options(args, defaults)?;
-    for applications in [
-        synthetic::constable_recruitment(5_000, 2025).map_err(|e| e.to_string())?,
-        synthetic::sergeant_promotion(1_200, 2025).map_err(|e| e.to_string())?,
-    ] {
+    // Recruitment, with an interview workshop for ethnic minority
+    // candidates launched in October, and a promotion round.
+    let year =
+        synthetic::recruitment_with_interview_workshop(5_000, 2025).map_err(|e| e.to_string())?;
+    let evaluation = InterventionEvaluation::new(
+        &year.applications,
+        &year.workshop,
+        &year.participations,
+        &EvaluationOptions::new()
+            .stratification(Stratification::Cohorts)
+            .launch(year.launch),
+    )
+    .map_err(|e| e.to_string())?;
+    let promotion = synthetic::sergeant_promotion(1_200, 2025).map_err(|e| e.to_string())?;
+    for (applications, evaluation) in [(year.applications, Some(evaluation)), (promotion, None)] {
         let counts = FunnelCounts::from_applications(
             &applications,
             &options.breakdown,
             Counting::Applications,
         );
-        let report = Report::new(&counts, &options, &[]).map_err(|e| e.to_string())?;
+        let mut report = Report::new(&counts, &options, &[]).map_err(|e| e.to_string())?;
+        if let Some(e) = evaluation {
+            report = report.with_intervention(e);
+        }
         jobs.push(Job {
             report,
             applications: Some(applications),

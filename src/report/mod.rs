@@ -16,6 +16,7 @@ pub use input::{AnalysisSpec, PreparedInput, ReportInput, StratumInput, Workforc
 use crate::breakdown::{Breakdown, Group};
 use crate::decomposition::Decomposition;
 use crate::error::Result;
+use crate::evaluation::InterventionEvaluation;
 use crate::funnel_counts::FunnelCounts;
 use crate::impact::{GroupImpact, ImpactAnalysis, ImpactOptions, StageImpact};
 use crate::representation::Representation;
@@ -215,6 +216,12 @@ pub struct Report {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub representation: Option<Representation>,
+    /// Evaluations of positive action interventions on this pipeline.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub interventions: Vec<InterventionEvaluation>,
     /// How the input was loaded, when rows were read.
     #[cfg_attr(
         feature = "serde",
@@ -318,6 +325,21 @@ impl Report {
         self
     }
 
+    /// Adds the evaluation of an intervention. A report published with
+    /// small-cell suppression leaves it out, and says so: its counts are
+    /// not yet covered by suppression.
+    pub fn with_intervention(mut self, evaluation: InterventionEvaluation) -> Self {
+        if self.suppression.is_some() {
+            self.notes.push(format!(
+                "the evaluation of {} is left out of this published report: small-cell suppression does not yet cover it",
+                evaluation.intervention
+            ));
+        } else {
+            self.interventions.push(evaluation);
+        }
+        self
+    }
+
     /// The unsuppressed report of an analysis.
     pub fn from_analysis(analysis: &ImpactAnalysis, breakdown: &Breakdown) -> Self {
         let mut notes = vec![
@@ -351,6 +373,7 @@ impl Report {
             decomposition: analysis.decomposition.clone(),
             stratified: None,
             representation: None,
+            interventions: Vec::new(),
             suppression: None,
             load: None,
             notes,

@@ -220,6 +220,9 @@ impl fmt::Display for Report {
             write!(f, "{t}")?;
             writeln!(f)?;
         }
+        for evaluation in &self.interventions {
+            writeln!(f, "{evaluation}")?;
+        }
         if let Some(r) = &self.representation {
             writeln!(f, "{r}")?;
         }

@@ -521,6 +521,21 @@ fn the_default_run_reports_both_pipelines() {
             .contains("Adverse impact report: Constable to Sergeant 2025")
     );
     assert!(r.stdout.contains("Funnel: PC recruitment 2025/26"));
+    // The interview workshop's evaluation, with its caveat.
+    assert!(
+        r.stdout
+            .contains("Intervention evaluation: interview workshop"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(positive_action::SELF_SELECTION_CAVEAT),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["interventions"][0]["intervention"], "interview workshop");
 }
 
 /// A small well-formedness check: every tag closes in order, attributes
