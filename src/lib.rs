@@ -40,16 +40,42 @@
 //! Data flows one way:
 //!
 //! ```text
-//! records   Candidate, Profile, Pipeline, Journey        (validated on construction)
+//! records   Candidate, Profile, Pipeline, Journey, Intervention, Participation   (validated on construction)
 //!    |
 //! aggregate FunnelCounts: dense counts per (stage, group, outcome); mergeable
 //!    |
-//! analyses  Funnel (rates, conversion, drop-off, bottom line)
+//! analyses  Funnel · ImpactAnalysis (per stage, bottom line, pinch points) · StratifiedImpact
+//!           InterventionEvaluation · Representation, Attrition, TargetPlan, Declaration
+//!    |
+//! report    report::Report: plain data (serde), rendered as text, JSON and SVG; small-cell suppression
+//! stats     TwoByTwo and Strata tests, no domain knowledge, used by the analyses
 //! ```
 //!
-//! [`FunnelCounts`] is the only thing analyses read. Build it from journeys,
-//! from already-aggregated counts (as the spreadsheet tools take typed-in
-//! numbers), or by merging counts from months, partitions or forces.
+//! [`FunnelCounts`] is the only thing the pipeline analyses read. Build it
+//! from journeys, from already-aggregated counts (as the spreadsheet tools
+//! take typed-in numbers), or by merging counts from months, partitions or
+//! forces. [`io::read_csv`] reads a long-format export into validated
+//! journeys.
+//!
+//! What the crate answers:
+//!
+//! - **Where do candidates fall away?** [`Funnel`]: pass rates, conversion,
+//!   drop-off and time in stage, per stage and group.
+//! - **Does a stage have adverse impact?** [`ImpactAnalysis`]: impact ratios
+//!   against a reference group ([`ReferencePolicy`]), the four-fifths flag,
+//!   Fisher's exact test, z, chi-square, intervals, shortfalls, the
+//!   flip-flop and n-person rules, and the pinch point of the bottom line
+//!   ([`Decomposition`]); across years or sites, [`StratifiedImpact`].
+//! - **Is my selection procedure fair?** [`check_no_adverse_impact`], for
+//!   another crate's test suite.
+//! - **Did our positive action close the gap, and is it lawful?**
+//!   [`Intervention`] (which refuses to represent positive discrimination),
+//!   [`PositiveActionEvidence`] for s.158, [`TieBreak`] for s.159, and
+//!   [`InterventionEvaluation`].
+//! - **Does the workforce reflect the community?** [`Representation`]
+//!   against a [`Benchmark`], [`Disproportionality`], [`Attrition`],
+//!   [`TargetPlan`] and [`Declaration`] completeness.
+//! - **What can be published?** [`report::Report`] with a minimum cell size.
 //!
 //! ## Definitions
 //!
@@ -109,7 +135,8 @@
 //! ## Crate features
 //!
 //! - `serde` (default): `Serialize` and `Deserialize` for records,
-//!   aggregates and analyses, in the stable JSON form other tools rely on.
+//!   aggregates, analyses and the report, in the stable JSON form other
+//!   tools rely on, and JSON input ([`report::ReportInput::from_json`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
