@@ -18,7 +18,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use positive_action::ImpactOptions;
 use positive_action::io::{CsvOptions, read_csv_path};
+use positive_action::report::{Report, ReportOptions};
 use positive_action::{Breakdown, Counting, Funnel, FunnelCounts, RateBasis};
 
 #[path = "../examples/common/synthetic.rs"]
@@ -95,6 +97,19 @@ fn csv_to_funnel(c: &mut Criterion) {
             let counts =
                 FunnelCounts::from_applications(&loaded.applications, &by, Counting::Applications);
             Funnel::new(&counts, RateBasis::Decided).expect("counts fit")
+        })
+    });
+    let report_options = ReportOptions {
+        breakdown: by.clone(),
+        impact: ImpactOptions::new(),
+        min_cell: 0,
+    };
+    group.bench_function("load, count by sex x ethnicity, full report", |b| {
+        b.iter(|| {
+            let loaded = read_csv_path(black_box(&path), &options).expect("valid csv");
+            let counts =
+                FunnelCounts::from_applications(&loaded.applications, &by, Counting::Applications);
+            Report::new(&counts, &report_options, &[]).expect("valid report")
         })
     });
     group.finish();
