@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::impact::ImpactAnalysis;
 use crate::intervention::{Intervention, LawfulBasis, group_admits};
 use crate::pipeline::Stage;
+use crate::representation::Representation;
 use crate::stats::{FisherExact, ZTest};
 use crate::text_table::{TextTable, decimal, percent};
 
@@ -91,6 +92,39 @@ impl From<RepresentationFigure> for RepresentationSpec {
 }
 
 impl RepresentationFigure {
+    /// The figures of a [`Representation`] analysis, one per declared group
+    /// and section (whole workforce, each band, each rank), ready for
+    /// [`PositiveActionEvidence::gather`]. Rows that cannot be evidence
+    /// either way are left out: groups with no benchmark share (or a share
+    /// of 0) and sections where nobody has declared a category.
+    ///
+    /// # Errors
+    /// As [`RepresentationFigure::new`]; a representation analysis only
+    /// holds rows it accepts.
+    pub fn from_representation(representation: &Representation) -> Result<Vec<Self>> {
+        let mut figures = Vec::new();
+        for section in &representation.sections {
+            if section.declared == 0 {
+                continue;
+            }
+            for row in &section.rows {
+                match row.benchmark_share {
+                    Some(share) if share > 0.0 && !row.group.is_unknown() => {
+                        figures.push(Self::new(
+                            row.group.clone(),
+                            &section.scope.to_string(),
+                            row.headcount,
+                            section.declared,
+                            share,
+                        )?);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(figures)
+    }
+
     /// A group's headcount of `declared` people in a scope ("workforce",
     /// "sergeant"), against its share of the benchmark population.
     ///

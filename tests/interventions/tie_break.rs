@@ -408,3 +408,68 @@ fn cases_and_rules_deserialise_through_their_constructors() {
         .to_string();
     assert!(err.contains("s.159(4)(b)"), "{err}");
 }
+
+/// The s.158 evidence can come straight from a representation analysis:
+/// women are 140 of 500 sergeants with a declared sex (28%) against 34% of
+/// the population the benchmark describes.
+#[test]
+fn evidence_from_a_representation_analysis() {
+    use positive_action::{
+        Benchmark, Breakdown, Headcount, HeadcountRecord, RankStructure, Representation,
+    };
+    let by_sex = Breakdown::parse(["sex"]).unwrap();
+    let record = |rank: Rank, sex: &str, headcount| HeadcountRecord {
+        rank,
+        group: group(&[("sex", sex)]),
+        headcount,
+    };
+    let headcount = Headcount::from_records(
+        &RankStructure::police(),
+        &by_sex,
+        [
+            record(Rank::SERGEANT, "female", 140),
+            record(Rank::SERGEANT, "male", 360),
+            record(Rank::SERGEANT, "prefer not to say", 12),
+        ],
+    )
+    .unwrap();
+    let benchmark = Benchmark::from_shares(
+        "constables",
+        &by_sex,
+        [(women(), 0.34), (group(&[("sex", "male")]), 0.66)],
+    )
+    .unwrap();
+    let representation = Representation::new(&headcount, &benchmark).unwrap();
+    let figures = RepresentationFigure::from_representation(&representation).unwrap();
+    // Whole workforce, middle management and sergeant, each with two
+    // declared groups; no figure for the undeclared.
+    assert!(
+        figures.iter().all(|f| !f.group().is_unknown()),
+        "{figures:?}"
+    );
+    let from_analysis =
+        PositiveActionEvidence::gather(&tie_break(&board()), None, &figures).unwrap();
+    assert!(from_analysis.is_supported());
+    assert!(from_analysis.supports(&women()));
+    let sergeant = from_analysis
+        .under_representation
+        .iter()
+        .find(|u| u.scope == "rank sergeant")
+        .expect("sergeant evidence");
+    let row_ratio = representation
+        .section(&positive_action::Scope::Rank(Rank::SERGEANT))
+        .and_then(|s| s.row(&women()))
+        .and_then(|r| r.ratio)
+        .unwrap();
+    assert_eq!((sergeant.headcount, sergeant.declared), (140, 500));
+    assert!((sergeant.ratio - row_ratio).abs() <= 1e-12 * row_ratio);
+    assert!((sergeant.ratio - (140.0 / 500.0) / 0.34).abs() < 1e-12);
+    // The same finding, and the same sergeant figures, as the hand-entered one.
+    let by_hand = evidence(&tie_break(&board()));
+    assert_eq!(from_analysis.finding, by_hand.finding);
+    let hand = &by_hand.under_representation[0];
+    assert_eq!(
+        (sergeant.headcount, sergeant.declared, sergeant.ratio),
+        (hand.headcount, hand.declared, hand.ratio)
+    );
+}
