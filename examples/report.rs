@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use positive_action::io::{CsvOptions, Mode, StageOrder, read_csv_path};
-use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions, SetAsideRecord};
+use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions};
 use positive_action::{
     Applications, Breakdown, Counting, EvaluationOptions, Funnel, FunnelCounts, Group,
     ImpactOptions, InterventionEvaluation, RateBasis, ReferencePolicy, StageTimes, Stratification,
@@ -358,21 +358,7 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     );
     let mut report = Report::new(&counts, &options, &[]).map_err(|e| e.to_string())?;
     let l = &loaded.load;
-    report.load = Some(LoadSummary {
-        read: l.rows_read,
-        used: l.rows_used,
-        set_aside: l
-            .set_aside
-            .iter()
-            .map(|s| SetAsideRecord {
-                location: match &s.candidate {
-                    Some(c) => format!("line {} ({c})", s.line),
-                    None => format!("line {}", s.line),
-                },
-                reason: s.reason.clone(),
-            })
-            .collect(),
-    });
+    report.load = Some(LoadSummary::from(l));
     report.notes.push(format!(
         "loaded {} rows from {}: {} used, {} set aside; stage order {}",
         l.rows_read,

@@ -244,6 +244,28 @@ pub struct LoadSummary {
     pub set_aside: Vec<SetAsideRecord>,
 }
 
+impl From<&crate::io::LoadReport> for LoadSummary {
+    /// A CSV load, as the report shows it: rows read and used, and each row
+    /// set aside with its line, the candidate's external id and the reason.
+    fn from(l: &crate::io::LoadReport) -> Self {
+        Self {
+            read: l.rows_read,
+            used: l.rows_used,
+            set_aside: l
+                .set_aside
+                .iter()
+                .map(|s| SetAsideRecord {
+                    location: match &s.candidate {
+                        Some(c) => format!("line {} ({c})", s.line),
+                        None => format!("line {}", s.line),
+                    },
+                    reason: s.reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One record set aside by a lenient load.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
