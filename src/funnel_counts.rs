@@ -248,16 +248,22 @@ impl FunnelCounts {
                 .into_iter()
                 .for_each(&mut count),
         }
+        Self::from_flat(applications.pipeline(), breakdown, groups, &flat)
+    }
+
+    /// Counts from one row of `stages * 5` counters per group, a coded
+    /// result (`stage * 5 + outcome`) being its offset in the row.
+    pub(crate) fn from_flat(
+        pipeline: &Pipeline,
+        breakdown: &Breakdown,
+        groups: Vec<Group>,
+        flat: &[u64],
+    ) -> Self {
         let cells = flat
             .chunks_exact(OUTCOMES as usize)
             .map(|c| StageCounts::from_array([c[0], c[1], c[2], c[3], c[4]]))
             .collect();
-        Self::canonical(
-            applications.pipeline().clone(),
-            breakdown.clone(),
-            groups,
-            cells,
-        )
+        Self::canonical(pipeline.clone(), breakdown.clone(), groups, cells)
     }
 
     /// Builds counts from already-aggregated records, one per stage and

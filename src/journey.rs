@@ -137,6 +137,173 @@ pub(crate) struct Step {
     pub(crate) outcome: Outcome,
 }
 
+/// The rules of a journey, checked one coded step at a time: the stage
+/// indices increase without gaps unless exempt, nothing follows failed or
+/// withdrew, pending is last, and dates do not go backwards.
+///
+/// [`Journey::new`] checks its steps with these, and so does the CSV
+/// loader, on steps it has coded itself, before any journey is built.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Rules {
+    last_dated: Option<(u16, NaiveDate)>,
+}
+
+impl Rules {
+    /// Checks `next` against the steps before it (all checked already).
+    #[inline]
+    pub(crate) fn check(&mut self, before: &[Step], next: Step) -> std::result::Result<(), Broken> {
+        if let Some(prev) = before.last() {
+            if next.stage <= prev.stage {
+                return Err(if before.iter().any(|s| s.stage == next.stage) {
+                    Broken::Repeated { stage: next.stage }
+                } else {
+                    Broken::OutOfOrder {
+                        stage: next.stage,
+                        after: prev.stage,
+                    }
+                });
+            }
+            if prev.outcome.is_exit() {
+                return Err(Broken::AfterExit {
+                    stage: next.stage,
+                    exit_stage: prev.stage,
+                    exit: prev.outcome,
+                });
+            }
+            if prev.outcome == Outcome::Pending {
+                return Err(Broken::PendingNotLast { stage: prev.stage });
+            }
+            if u32::from(next.stage) > u32::from(prev.stage) + 1 {
+                // Below next.stage, so it fits a u16.
+                return Err(Broken::Missing {
+                    stage: prev.stage + 1,
+                });
+            }
+        }
+        if let Some(date) = next.date {
+            if let Some((previous_stage, previous_date)) = self.last_dated {
+                if date < previous_date {
+                    return Err(Broken::DateBackwards {
+                        stage: next.stage,
+                        date,
+                        previous_stage,
+                        previous_date,
+                    });
+                }
+            }
+            self.last_dated = Some((next.stage, date));
+        }
+        Ok(())
+    }
+}
+
+/// A broken journey rule, by stage index: [`Broken::error`] names the
+/// candidate and the stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Broken {
+    Repeated {
+        stage: u16,
+    },
+    OutOfOrder {
+        stage: u16,
+        after: u16,
+    },
+    AfterExit {
+        stage: u16,
+        exit_stage: u16,
+        exit: Outcome,
+    },
+    PendingNotLast {
+        stage: u16,
+    },
+    Missing {
+        stage: u16,
+    },
+    DateBackwards {
+        stage: u16,
+        date: NaiveDate,
+        previous_stage: u16,
+        previous_date: NaiveDate,
+    },
+}
+
+impl Broken {
+    /// The error [`Journey::new`] gives for this broken rule.
+    pub(crate) fn error(self, candidate: CandidateId, pipeline: &Pipeline) -> Error {
+        let stage = |i: u16| {
+            pipeline
+                .stages()
+                .get(usize::from(i))
+                .cloned()
+                // Indices come from checked steps of this pipeline; a name
+                // that still says which stage, should one not.
+                .unwrap_or_else(|| {
+                    Stage::new(&format!("stage {}", u32::from(i) + 1)).unwrap_or(Stage::APPLICATION)
+                })
+        };
+        match self {
+            Self::Repeated { stage: s } => Error::RepeatedStage {
+                candidate,
+                stage: stage(s),
+            },
+            Self::OutOfOrder { stage: s, after } => Error::StageOutOfOrder {
+                candidate,
+                stage: stage(s),
+                after: stage(after),
+            },
+            Self::AfterExit {
+                stage: s,
+                exit_stage,
+                exit,
+            } => Error::ResultAfterExit {
+                candidate,
+                stage: stage(s),
+                exit_stage: stage(exit_stage),
+                exit,
+            },
+            Self::PendingNotLast { stage: s } => Error::PendingNotLast {
+                candidate,
+                stage: stage(s),
+            },
+            Self::Missing { stage: s } => Error::MissingStage {
+                candidate,
+                stage: stage(s),
+            },
+            Self::DateBackwards {
+                stage: s,
+                date,
+                previous_stage,
+                previous_date,
+            } => Error::DateBackwards {
+                candidate,
+                stage: stage(s),
+                date,
+                previous_stage: stage(previous_stage),
+                previous_date,
+            },
+        }
+    }
+
+    /// The stages the rule names, for pointing at their rows: the earlier
+    /// one first.
+    pub(crate) fn stages(self) -> Vec<u16> {
+        match self {
+            Self::AfterExit {
+                stage, exit_stage, ..
+            } => vec![exit_stage, stage],
+            Self::DateBackwards {
+                stage,
+                previous_stage,
+                ..
+            } => vec![previous_stage, stage],
+            Self::PendingNotLast { stage }
+            | Self::OutOfOrder { stage, .. }
+            | Self::Repeated { stage } => vec![stage],
+            Self::Missing { .. } => Vec::new(),
+        }
+    }
+}
+
 /// One application of one candidate to one pipeline: stage results in
 /// pipeline order, validated on construction.
 ///
@@ -196,8 +363,7 @@ impl Journey {
     ) -> Result<Self> {
         let results = results.into_iter();
         let mut steps: Vec<Step> = Vec::with_capacity(results.size_hint().0);
-        let stages = pipeline.stages();
-        let mut last_dated: Option<(usize, NaiveDate)> = None;
+        let mut rules = Rules::default();
         for result in results {
             let index =
                 pipeline
@@ -207,63 +373,16 @@ impl Journey {
                         stage: result.stage.name().to_owned(),
                         pipeline: pipeline.name().to_owned(),
                     })?;
-            if let Some(prev) = steps.last() {
-                let prev_index = usize::from(prev.stage);
-                if index <= prev_index {
-                    return Err(if steps.iter().any(|s| usize::from(s.stage) == index) {
-                        Error::RepeatedStage {
-                            candidate,
-                            stage: stages[index].clone(),
-                        }
-                    } else {
-                        Error::StageOutOfOrder {
-                            candidate,
-                            stage: stages[index].clone(),
-                            after: stages[prev_index].clone(),
-                        }
-                    });
-                }
-                if prev.outcome.is_exit() {
-                    return Err(Error::ResultAfterExit {
-                        candidate,
-                        stage: stages[index].clone(),
-                        exit_stage: stages[prev_index].clone(),
-                        exit: prev.outcome,
-                    });
-                }
-                if prev.outcome == Outcome::Pending {
-                    return Err(Error::PendingNotLast {
-                        candidate,
-                        stage: stages[prev_index].clone(),
-                    });
-                }
-                if index > prev_index + 1 {
-                    return Err(Error::MissingStage {
-                        candidate,
-                        stage: stages[prev_index + 1].clone(),
-                    });
-                }
-            }
-            if let Some(date) = result.date {
-                if let Some((prev_index, prev_date)) = last_dated {
-                    if date < prev_date {
-                        return Err(Error::DateBackwards {
-                            candidate,
-                            stage: stages[index].clone(),
-                            date,
-                            previous_stage: stages[prev_index].clone(),
-                            previous_date: prev_date,
-                        });
-                    }
-                }
-                last_dated = Some((index, date));
-            }
-            steps.push(Step {
+            let step = Step {
                 date: result.date,
                 // Pipeline::new caps stages at u16::MAX, so the index fits.
                 stage: index as u16,
                 outcome: result.outcome,
-            });
+            };
+            rules
+                .check(&steps, step)
+                .map_err(|broken| broken.error(candidate, pipeline))?;
+            steps.push(step);
         }
         if steps.is_empty() {
             return Err(Error::EmptyJourney { candidate });
@@ -273,6 +392,21 @@ impl Journey {
             pipeline: pipeline.clone(),
             steps,
         })
+    }
+
+    /// A journey from steps already checked by [`Rules`], in pipeline order:
+    /// for loaders that validate coded steps and build journeys afterwards.
+    pub(crate) fn from_checked(
+        pipeline: &Pipeline,
+        candidate: CandidateId,
+        steps: Vec<Step>,
+    ) -> Self {
+        debug_assert!(!steps.is_empty());
+        Self {
+            candidate,
+            pipeline: pipeline.clone(),
+            steps,
+        }
     }
 
     /// Validates a journey record, as read from input.

@@ -106,8 +106,18 @@ impl StageTimes {
                 .into_iter()
                 .for_each(&mut add),
         }
+        Self::from_days(applications.pipeline(), breakdown, groups, per_group)
+    }
+
+    /// Stage times from per group, per stage day histograms.
+    pub(crate) fn from_days(
+        pipeline: &Pipeline,
+        breakdown: &Breakdown,
+        groups: Vec<Group>,
+        per_group: Vec<Vec<BTreeMap<u32, u64>>>,
+    ) -> Self {
         Self {
-            pipeline: applications.pipeline().clone(),
+            pipeline: pipeline.clone(),
             breakdown: breakdown.clone(),
             days: groups.into_iter().zip(per_group).collect(),
         }

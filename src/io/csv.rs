@@ -21,13 +21,13 @@ use chrono::NaiveDate;
 
 use super::intern::{Interner, KeyTable, same};
 use super::order::{self, Edges, Sorted};
+
+mod settle;
 use crate::applications::Applications;
-use crate::candidate::{Candidate, CandidateId};
 use crate::characteristic::{Category, Characteristic};
 use crate::error::{Error, Result};
-use crate::journey::{Journey, Outcome, StageResult};
+use crate::journey::Outcome;
 use crate::pipeline::{MAX_STAGES, Pipeline, PipelineKind, Stage};
-use crate::profile::Profile;
 
 /// "Nothing here" in the `u32` indices below.
 const NONE: u32 = u32::MAX;
@@ -397,7 +397,9 @@ impl ExternalIds {
 /// unreadable input, a bad header, bad options, or no usable row to infer
 /// the stage order from.
 pub fn read_csv(input: impl Read, options: &CsvOptions) -> Result<Loaded> {
-    load(input, options, None, None)
+    read(input, options, None, None)?
+        .settle(pipeline_name(options), &options.kind)?
+        .into_loaded()
 }
 
 /// Reads a CSV file, as [`read_csv`] does; errors name the file, and the
@@ -423,7 +425,20 @@ pub fn read_csv(input: impl Read, options: &CsvOptions) -> Result<Loaded> {
 /// As [`read_csv`], wrapped in [`Error::InFile`]; a file that cannot be
 /// opened or read is an [`Error::CsvIo`] naming it.
 pub fn read_csv_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loaded> {
-    let path = path.as_ref();
+    from_path(path.as_ref(), options, |reader, options| {
+        reader
+            .settle(pipeline_name(options), &options.kind)?
+            .into_loaded()
+    })
+}
+
+/// Opens `path`, reads it with the pipeline named after the file unless
+/// the options name it, and finishes with `then`; errors name the file.
+fn from_path<T>(
+    path: &Path,
+    options: &CsvOptions,
+    then: impl FnOnce(Reader, &CsvOptions) -> Result<T>,
+) -> Result<T> {
     let shown = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::CsvIo {
         path: Some(shown.clone()),
@@ -442,13 +457,23 @@ pub fn read_csv_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loa
         options
     };
     let size = std::fs::metadata(path).ok().map(|m| m.len());
-    load(file, options, Some(&shown), size).map_err(|error| match error {
-        error @ Error::CsvIo { .. } => error,
-        error => Error::InFile {
-            path: shown,
-            error: Box::new(error),
-        },
-    })
+    read(file, options, Some(&shown), size)
+        .and_then(|reader| then(reader, options))
+        .map_err(|error| match error {
+            error @ Error::CsvIo { .. } => error,
+            error => Error::InFile {
+                path: shown,
+                error: Box::new(error),
+            },
+        })
+}
+
+/// The pipeline's name: the options', or "csv input".
+fn pipeline_name(options: &CsvOptions) -> &str {
+    match options.name.as_deref() {
+        Some(name) if !name.trim().is_empty() => name,
+        _ => "csv input",
+    }
 }
 
 fn lowercase_first(text: &str) -> String {
@@ -462,12 +487,13 @@ fn lowercase_first(text: &str) -> String {
 /// Rows read before a load with a known size sizes its tables to fit.
 const SAMPLE_ROWS: u64 = 1 << 16;
 
-fn load(
+/// Reads every row, leaving the journeys to be settled.
+fn read(
     input: impl Read,
     options: &CsvOptions,
     path: Option<&str>,
     size: Option<u64>,
-) -> Result<Loaded> {
+) -> Result<Reader> {
     let mut csv = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -486,13 +512,13 @@ fn load(
         return Err(Error::CsvNoHeader);
     }
     let columns = Columns::parse(&record)?;
-    let name = match options.name.as_deref() {
-        Some(name) if !name.trim().is_empty() => name,
-        _ => "csv input",
-    };
     let given = match &options.order {
         Order::Infer => None,
-        Order::Stages(stages) => Some(Pipeline::new(name, options.kind.clone(), stages)?),
+        Order::Stages(stages) => Some(Pipeline::new(
+            pipeline_name(options),
+            options.kind.clone(),
+            stages,
+        )?),
         Order::Pipeline(pipeline) => Some(pipeline.clone()),
     };
     let mut reader = Reader::new(columns, given, options.mode);
@@ -530,7 +556,7 @@ fn load(
             bytes_read: csv.position().byte(),
         });
     }
-    reader.finish(name, &options.kind)
+    Ok(reader)
 }
 
 /// The header: which column is which.
@@ -1272,190 +1298,6 @@ impl Reader {
         starts
     }
 
-    /// Assembles, validates and reports.
-    fn finish(mut self, name: &str, kind: &PipelineKind) -> Result<Loaded> {
-        let starts = self.group_rows();
-        let journeys = self.journeys.len();
-        let rows_of = |j: usize| starts[j]..starts[j + 1];
-
-        // Two rows for one stage of one journey.
-        let stages = self.stage_names.len().max(self.given_index.len());
-        let mut seen = vec![NONE; stages];
-        let mut seen_line = vec![0u64; stages];
-        for j in 0..journeys {
-            if self.spoiled(j) != NONE {
-                continue;
-            }
-            for r in rows_of(j) {
-                let row = self.rows[r];
-                let s = usize::from(row.stage);
-                // j < NONE: journeys are capped below it.
-                if seen[s] == j as u32 {
-                    let error = Error::CsvDuplicateResult {
-                        candidate: self.external(j),
-                        application: self.application_of(j),
-                        stage: self.stage_name(row.stage),
-                        first_line: seen_line[s],
-                        line: row.line,
-                    };
-                    if !self.lenient {
-                        return Err(error);
-                    }
-                    self.spoil_journey(j, error.to_string());
-                    break;
-                }
-                seen[s] = j as u32;
-                seen_line[s] = row.line;
-            }
-        }
-        drop((seen, seen_line));
-
-        let ids = self.candidate_ids()?;
-
-        // The stage order, and each interned stage's place in it.
-        let (pipeline, place, stage_order) = match self.given.clone() {
-            Some(pipeline) => {
-                // Interned ids are the pipeline's indices.
-                let place: Vec<u16> = (0..pipeline.stages().len()).map(|i| i as u16).collect();
-                (pipeline, place, StageOrder::Given)
-            }
-            None => {
-                let order = self.infer_order(&starts)?;
-                let names: Vec<&str> = order
-                    .iter()
-                    .map(|&s| self.stage_names[usize::from(s)].as_str())
-                    .collect();
-                let pipeline = Pipeline::new(name, kind.clone(), names)?;
-                let mut place = vec![u16::MAX; self.stage_names.len()];
-                for (i, &s) in order.iter().enumerate() {
-                    // At most MAX_STAGES stages.
-                    place[usize::from(s)] = i as u16;
-                }
-                (pipeline, place, StageOrder::Inferred)
-            }
-        };
-
-        // Validate each journey in pipeline order, in parallel: journeys are
-        // independent, and strict mode still reports the first bad one.
-        let result_stages: Vec<Stage> = pipeline.stages().iter().map(shared_stage).collect();
-        let assembly = Assembly {
-            reader: &self,
-            starts: &starts,
-            place: &place,
-            pipeline: &pipeline,
-            result_stages: &result_stages,
-            ids: &ids,
-        };
-        let parts = in_parallel(journeys, |range| assembly.build(range));
-        let total: usize = parts.iter().map(|p| p.journeys.len()).sum();
-        let mut built: Vec<Journey> = Vec::with_capacity(total);
-        let mut built_from: Vec<u32> = Vec::with_capacity(total);
-        let with_interventions = self.columns.interventions.is_some();
-        let mut interventions: Vec<(u16, u32)> = Vec::new();
-        let mut intervention_bounds: Vec<usize> = Vec::new();
-        if with_interventions {
-            intervention_bounds.push(0);
-        }
-        let mut failed = Vec::new();
-        for part in parts {
-            built.extend(part.journeys);
-            built_from.extend(part.from);
-            let offset = interventions.len();
-            interventions.extend(part.interventions);
-            intervention_bounds.extend(part.intervention_ends.iter().map(|e| e + offset));
-            failed.extend(part.failed);
-        }
-        for (j, failure) in failed {
-            let reason = match failure {
-                Failure::Journey(error) if !self.lenient => return Err(error),
-                Failure::Journey(error) => error.to_string(),
-                Failure::Unplaced => "its stage is not in the stage order".to_owned(),
-            };
-            self.spoil_journey(j as usize, reason);
-        }
-
-        // Report: every row read is used or set aside.
-        let mut rows_used = 0u64;
-        for j in 0..journeys {
-            let spoiled = self.spoiled(j);
-            if spoiled == NONE {
-                rows_used += rows_of(j).len() as u64;
-                continue;
-            }
-            let candidate = self.journeys[j].candidate as usize;
-            for r in rows_of(j) {
-                self.set_aside.push(SetAside {
-                    line: self.rows[r].line,
-                    candidate: Some(self.external_id(candidate).to_owned()),
-                    reason: self.reasons[spoiled as usize].clone(),
-                });
-            }
-        }
-        self.set_aside.sort_by_key(|s| s.line);
-        let rows_set_aside = self.set_aside.len() as u64;
-        debug_assert_eq!(self.rows_read, rows_used + rows_set_aside);
-
-        // Candidates with at least one journey, in order of first
-        // appearance; journeys point at them.
-        let mut used = vec![false; self.candidate_keys.len()];
-        for &j in &built_from {
-            used[self.journeys[j as usize].candidate as usize] = true;
-        }
-        let kept: Vec<usize> = (0..used.len()).filter(|&c| used[c]).collect();
-        let width = self.columns.characteristics.len();
-        let profile = |c: usize| {
-            Profile::new((0..width).map(|k| {
-                let id = self.profile_ids[c * width + k] as usize;
-                (
-                    self.columns.characteristics[k].1.clone(),
-                    self.categories[k]
-                        .get(id)
-                        .cloned()
-                        .unwrap_or(Category::NotRecorded),
-                )
-            }))
-        };
-        // One thread: profiles are a handful of small allocations each,
-        // and the main thread's heap keeps them together for
-        // Applications::new, which hashes every one.
-        let mut candidates = Vec::with_capacity(kept.len());
-        for &c in &kept {
-            candidates.push(Candidate::new(ids[c], profile(c)?));
-        }
-        let mut external_ids = ExternalIds::default();
-        for &c in &kept {
-            external_ids.push(self.external_id(c));
-        }
-        let application_labels = if self.columns.application.is_some() {
-            built_from
-                .iter()
-                .map(|&j| {
-                    let a = self.journeys[j as usize].application as usize;
-                    self.application_labels.get(a).cloned().unwrap_or_default()
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-
-        let applications = Applications::new(&pipeline, candidates, built)?;
-        Ok(Loaded {
-            applications,
-            load: LoadReport {
-                rows_read: self.rows_read,
-                rows_used,
-                rows_set_aside,
-                set_aside: self.set_aside,
-                stage_order,
-            },
-            external_ids,
-            application_labels,
-            intervention_names: self.intervention_names,
-            interventions,
-            intervention_bounds,
-        })
-    }
-
     fn stage_name(&self, stage: u16) -> String {
         match &self.given {
             Some(pipeline) => pipeline
@@ -1467,28 +1309,23 @@ impl Reader {
         .unwrap_or_default()
     }
 
-    /// Each candidate's id; two external ids that are one UUID are an
-    /// error (strict) or the later one is set aside (lenient).
-    fn candidate_ids(&mut self) -> Result<Vec<CandidateId>> {
+    /// Two external ids that are one UUID (two spellings of it) are an
+    /// error (strict), or the later one is set aside (lenient). Distinct
+    /// external ids that are not UUIDs give distinct UUID v5s, so only
+    /// UUID-shaped ids can meet another spelling of themselves, and only
+    /// they are parsed.
+    fn check_uuid_spellings(&mut self) -> Result<()> {
         let n = self.candidate_keys.len();
-        let ids: Vec<CandidateId> = in_parallel(n, |range| {
-            range
-                .map(|c| CandidateId::from_external(self.external_id(c)))
-                .collect::<Vec<_>>()
-        })
-        .concat();
-        // Distinct external ids that are not UUIDs give distinct UUID v5s;
-        // only UUID-shaped ids can meet another spelling of themselves.
-        if !(0..n).any(|c| uuid::Uuid::try_parse(self.external_id(c)).is_ok()) {
-            return Ok(ids);
-        }
-        let mut first: HashMap<CandidateId, usize> = HashMap::with_capacity(ids.len());
-        for (c, id) in ids.iter().enumerate() {
+        let mut first: HashMap<uuid::Uuid, usize> = HashMap::new();
+        for c in 0..n {
             if self.candidate_spoiled[c] != NONE {
                 continue;
             }
-            let Some(&earlier) = first.get(id) else {
-                first.insert(*id, c);
+            let Ok(id) = uuid::Uuid::try_parse(self.external_id(c)) else {
+                continue;
+            };
+            let Some(&earlier) = first.get(&id) else {
+                first.insert(id, c);
                 continue;
             };
             let error = Error::CsvSameCandidate {
@@ -1503,7 +1340,7 @@ impl Reader {
             let r = self.reason(error.to_string());
             self.candidate_spoiled[c] = r;
         }
-        Ok(ids)
+        Ok(())
     }
 
     /// One journey's stages in the order it went through them: by date
@@ -1686,191 +1523,6 @@ fn in_parallel<T: Send>(n: usize, work: impl Fn(Range<usize>) -> T + Sync) -> Ve
         }
         results
     })
-}
-
-/// Why a journey could not be built.
-enum Failure {
-    Journey(Error),
-    Unplaced,
-}
-
-/// The journeys built from a range of journey ids.
-struct Built {
-    journeys: Vec<Journey>,
-    from: Vec<u32>,
-    interventions: Vec<(u16, u32)>,
-    /// Where each built journey's interventions end, within this part.
-    intervention_ends: Vec<usize>,
-    failed: Vec<(u32, Failure)>,
-}
-
-/// What building journeys reads, shared by the threads that build them.
-struct Assembly<'a> {
-    reader: &'a Reader,
-    starts: &'a [usize],
-    place: &'a [u16],
-    pipeline: &'a Pipeline,
-    result_stages: &'a [Stage],
-    ids: &'a [CandidateId],
-}
-
-impl Assembly<'_> {
-    /// Validates the journeys in `range` not set aside; in strict mode
-    /// stops at the first that fails.
-    fn build(&self, range: Range<usize>) -> Built {
-        let reader = self.reader;
-        let rows = &reader.rows;
-        let with_interventions = reader.columns.interventions.is_some();
-        let mut built = Built {
-            journeys: Vec::with_capacity(range.len()),
-            from: Vec::with_capacity(range.len()),
-            interventions: Vec::new(),
-            intervention_ends: Vec::new(),
-            failed: Vec::new(),
-        };
-        let mut order: Vec<usize> = Vec::new();
-        let mut results: Vec<StageResult> = Vec::new();
-        for j in range {
-            if reader.spoiled(j) != NONE {
-                continue;
-            }
-            order.clear();
-            order.extend(self.starts[j]..self.starts[j + 1]);
-            order.sort_by_key(|&r| self.place.get(usize::from(rows[r].stage)).copied());
-            results.clear();
-            for &r in &order {
-                let row = rows[r];
-                let Some(stage) = self
-                    .place
-                    .get(usize::from(row.stage))
-                    .and_then(|&p| self.result_stages.get(usize::from(p)))
-                else {
-                    break;
-                };
-                results.push(StageResult {
-                    stage: stage.clone(),
-                    outcome: row.outcome,
-                    date: row.date,
-                });
-            }
-            // Journeys are capped below u32::MAX.
-            let id = j as u32;
-            if results.len() != order.len() {
-                // Only stages of set-aside journeys are left out of an
-                // inferred order, so this does not happen; never drop a
-                // journey silently if it does.
-                built.failed.push((id, Failure::Unplaced));
-                continue;
-            }
-            let candidate = reader.journeys[j].candidate as usize;
-            match Journey::new(self.pipeline, self.ids[candidate], results.drain(..)) {
-                Ok(journey) => {
-                    built.journeys.push(journey);
-                    built.from.push(id);
-                    if with_interventions {
-                        for &r in &order {
-                            let row = rows[r];
-                            let p = self.place[usize::from(row.stage)];
-                            let list = &reader.intervention_lists[row.interventions as usize];
-                            built.interventions.extend(list.iter().map(|&n| (p, n)));
-                        }
-                        built.intervention_ends.push(built.interventions.len());
-                    }
-                }
-                Err(reason) => {
-                    let lines = lines_named(&reason, &order, rows, self.place, self.pipeline);
-                    let error = Error::CsvJourney {
-                        candidate: reader.external(j),
-                        application: reader.application_of(j),
-                        lines,
-                        reason: Box::new(reason),
-                    };
-                    built.failed.push((id, Failure::Journey(error)));
-                    if !reader.lenient {
-                        break;
-                    }
-                }
-            }
-        }
-        built
-    }
-}
-
-/// The stage to put in a [`StageResult`]: one of the named constants when
-/// the name is one of the usual stages, so that cloning it, once per row,
-/// does not allocate; otherwise the pipeline's own.
-fn shared_stage(stage: &Stage) -> Stage {
-    const KNOWN: [Stage; 14] = [
-        Stage::APPLICATION,
-        Stage::SIFT,
-        Stage::ONLINE_ASSESSMENT,
-        Stage::ASSESSMENT_CENTRE,
-        Stage::INTERVIEW,
-        Stage::FITNESS_TEST,
-        Stage::VETTING,
-        Stage::MEDICAL,
-        Stage::CONDITIONAL_OFFER,
-        Stage::APPOINTMENT,
-        Stage::ELIGIBILITY,
-        Stage::LEGAL_EXAM,
-        Stage::WORK_BASED_ASSESSMENT,
-        Stage::BOARD,
-    ];
-    KNOWN
-        .into_iter()
-        .find(|known| known == stage)
-        .unwrap_or_else(|| stage.clone())
-}
-
-/// The lines of the rows a journey error names (its stages), or all the
-/// journey's lines when it names none that has a row.
-fn lines_named(
-    reason: &Error,
-    order: &[usize],
-    rows: &[Row],
-    place: &[u16],
-    pipeline: &Pipeline,
-) -> Vec<u64> {
-    let named: Vec<&Stage> = match reason {
-        Error::ResultAfterExit {
-            stage, exit_stage, ..
-        } => vec![exit_stage, stage],
-        Error::DateBackwards {
-            stage,
-            previous_stage,
-            ..
-        } => vec![previous_stage, stage],
-        Error::PendingNotLast { stage, .. }
-        | Error::StageOutOfOrder { stage, .. }
-        | Error::RepeatedStage { stage, .. } => vec![stage],
-        _ => Vec::new(),
-    };
-    let line_of = |stage: &Stage| {
-        order.iter().find_map(|&r| {
-            let p = *place.get(usize::from(rows[r].stage))?;
-            (pipeline.stages().get(usize::from(p))? == stage).then_some(rows[r].line)
-        })
-    };
-    let mut lines: Vec<u64> = named.into_iter().filter_map(line_of).collect();
-    if let Error::PendingNotLast { .. } = reason {
-        // Pending must be last: name the row after it too.
-        if let Some(&first) = lines.first() {
-            if let Some(next) = order
-                .iter()
-                .map(|&r| rows[r].line)
-                .skip_while(|&l| l != first)
-                .nth(1)
-            {
-                lines.push(next);
-            }
-        }
-    }
-    if lines.is_empty() {
-        lines = order.iter().map(|&r| rows[r].line).collect();
-    }
-    lines.sort_unstable();
-    lines.dedup();
-    lines
 }
 
 #[cfg(test)]

@@ -1,0 +1,690 @@
+//! From rows to journeys: once every row is in, the rows are settled into
+//! journeys, validated in coded form, and then either built into records
+//! ([`Settled::into_loaded`]) or counted straight into a funnel
+//! ([`Settled::count`]).
+//!
+//! Validation never builds a [`Journey`]: each journey's rows are put in
+//! pipeline order as coded [`Step`]s and checked by the same [`Rules`] as
+//! [`Journey::new`], in parallel. Counting reads those steps; only a load
+//! that asks for records pays for candidate ids, profiles and journeys.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use super::{
+    ExternalIds, LoadReport, Loaded, NONE, Reader, Row, SetAside, StageOrder, in_parallel,
+};
+use crate::applications::{Applications, OUTCOMES};
+use crate::breakdown::{Breakdown, Group, GroupInterner};
+use crate::candidate::{Candidate, CandidateId};
+use crate::characteristic::Category;
+use crate::error::{Error, Result};
+use crate::funnel_counts::{Counting, FunnelCounts};
+use crate::journey::{Broken, Journey, Rules, Step};
+use crate::pipeline::{Pipeline, PipelineKind};
+use crate::profile::Profile;
+use crate::stage_time::StageTimes;
+
+/// Journeys settled and validated: the valid ones as coded steps in
+/// pipeline order, everything else accounted for in the load report.
+pub(super) struct Settled {
+    reader: Reader,
+    pipeline: Pipeline,
+    load: LoadReport,
+    /// The valid journeys, in journey order (first appearance in the file).
+    kept: Vec<u32>,
+    /// `kept[i]`'s steps are `steps[bounds[i]..bounds[i + 1]]`.
+    steps: Vec<Step>,
+    bounds: Vec<usize>,
+    /// With an interventions column: `kept[i]`'s are
+    /// `interventions[intervention_bounds[i]..intervention_bounds[i + 1]]`.
+    interventions: Vec<(u16, u32)>,
+    intervention_bounds: Vec<usize>,
+}
+
+/// Why a journey was not kept.
+enum Failure {
+    Journey(Error),
+    Unplaced,
+}
+
+/// One thread's share of the checked journeys.
+#[derive(Default)]
+struct Checked {
+    kept: Vec<u32>,
+    steps: Vec<Step>,
+    ends: Vec<usize>,
+    interventions: Vec<(u16, u32)>,
+    intervention_ends: Vec<usize>,
+    failed: Vec<(u32, Failure)>,
+}
+
+/// What checking the journeys reads.
+struct Check<'a> {
+    reader: &'a Reader,
+    starts: &'a [usize],
+    place: &'a [u16],
+    pipeline: &'a Pipeline,
+}
+
+impl Reader {
+    /// Settles the rows into journeys: two rows for one stage, two
+    /// spellings of one UUID, the stage order, and the journey rules, then
+    /// the load report. Strict mode stops at the first problem; lenient mode
+    /// sets the journey aside.
+    pub(super) fn settle(mut self, name: &str, kind: &PipelineKind) -> Result<Settled> {
+        let starts = self.group_rows();
+        let journeys = self.journeys.len();
+        let rows_of = |j: usize| starts[j]..starts[j + 1];
+
+        // Two rows for one stage of one journey.
+        let stages = self.stage_names.len().max(self.given_index.len());
+        let mut seen = vec![NONE; stages];
+        let mut seen_line = vec![0u64; stages];
+        for j in 0..journeys {
+            if self.spoiled(j) != NONE {
+                continue;
+            }
+            for r in rows_of(j) {
+                let row = self.rows[r];
+                let s = usize::from(row.stage);
+                // j < NONE: journeys are capped below it.
+                if seen[s] == j as u32 {
+                    let error = Error::CsvDuplicateResult {
+                        candidate: self.external(j),
+                        application: self.application_of(j),
+                        stage: self.stage_name(row.stage),
+                        first_line: seen_line[s],
+                        line: row.line,
+                    };
+                    if !self.lenient {
+                        return Err(error);
+                    }
+                    self.spoil_journey(j, error.to_string());
+                    break;
+                }
+                seen[s] = j as u32;
+                seen_line[s] = row.line;
+            }
+        }
+        drop((seen, seen_line));
+
+        self.check_uuid_spellings()?;
+
+        // The stage order, and each interned stage's place in it.
+        let (pipeline, place, stage_order) = match self.given.clone() {
+            Some(pipeline) => {
+                // Interned ids are the pipeline's indices.
+                let place: Vec<u16> = (0..pipeline.stages().len()).map(|i| i as u16).collect();
+                (pipeline, place, StageOrder::Given)
+            }
+            None => {
+                let order = self.infer_order(&starts)?;
+                let names: Vec<&str> = order
+                    .iter()
+                    .map(|&s| self.stage_names[usize::from(s)].as_str())
+                    .collect();
+                let pipeline = Pipeline::new(name, kind.clone(), names)?;
+                let mut place = vec![u16::MAX; self.stage_names.len()];
+                for (i, &s) in order.iter().enumerate() {
+                    // At most MAX_STAGES stages.
+                    place[usize::from(s)] = i as u16;
+                }
+                (pipeline, place, StageOrder::Inferred)
+            }
+        };
+
+        // Check each journey in pipeline order, in parallel: journeys are
+        // independent, and strict mode still reports the first bad one.
+        let check = Check {
+            reader: &self,
+            starts: &starts,
+            place: &place,
+            pipeline: &pipeline,
+        };
+        let parts = in_parallel(journeys, |range| check.journeys(range));
+        let total: usize = parts.iter().map(|p| p.kept.len()).sum();
+        let with_interventions = self.columns.interventions.is_some();
+        let mut kept: Vec<u32> = Vec::with_capacity(total);
+        let mut steps: Vec<Step> = Vec::with_capacity(parts.iter().map(|p| p.steps.len()).sum());
+        let mut bounds: Vec<usize> = Vec::with_capacity(total + 1);
+        bounds.push(0);
+        let mut interventions: Vec<(u16, u32)> = Vec::new();
+        let mut intervention_bounds: Vec<usize> = Vec::new();
+        if with_interventions {
+            intervention_bounds.push(0);
+        }
+        let mut failed = Vec::new();
+        for part in parts {
+            kept.extend(part.kept);
+            let offset = steps.len();
+            steps.extend(part.steps);
+            bounds.extend(part.ends.iter().map(|e| e + offset));
+            let offset = interventions.len();
+            interventions.extend(part.interventions);
+            intervention_bounds.extend(part.intervention_ends.iter().map(|e| e + offset));
+            failed.extend(part.failed);
+        }
+        for (j, failure) in failed {
+            let reason = match failure {
+                Failure::Journey(error) if !self.lenient => return Err(error),
+                Failure::Journey(error) => error.to_string(),
+                Failure::Unplaced => "its stage is not in the stage order".to_owned(),
+            };
+            self.spoil_journey(j as usize, reason);
+        }
+
+        // Report: every row read is used or set aside.
+        let mut rows_used = 0u64;
+        for j in 0..journeys {
+            let spoiled = self.spoiled(j);
+            if spoiled == NONE {
+                rows_used += rows_of(j).len() as u64;
+                continue;
+            }
+            let candidate = self.journeys[j].candidate as usize;
+            for r in rows_of(j) {
+                self.set_aside.push(SetAside {
+                    line: self.rows[r].line,
+                    candidate: Some(self.external_id(candidate).to_owned()),
+                    reason: self.reasons[spoiled as usize].clone(),
+                });
+            }
+        }
+        let mut set_aside = std::mem::take(&mut self.set_aside);
+        set_aside.sort_by_key(|s| s.line);
+        let rows_set_aside = set_aside.len() as u64;
+        debug_assert_eq!(self.rows_read, rows_used + rows_set_aside);
+        let load = LoadReport {
+            rows_read: self.rows_read,
+            rows_used,
+            rows_set_aside,
+            set_aside,
+            stage_order,
+        };
+        Ok(Settled {
+            reader: self,
+            pipeline,
+            load,
+            kept,
+            steps,
+            bounds,
+            interventions,
+            intervention_bounds,
+        })
+    }
+}
+
+impl Check<'_> {
+    /// Puts each journey of `range` in pipeline order and checks it.
+    fn journeys(&self, range: Range<usize>) -> Checked {
+        let reader = self.reader;
+        let rows = &reader.rows;
+        let with_interventions = reader.columns.interventions.is_some();
+        let mut checked = Checked {
+            kept: Vec::with_capacity(range.len()),
+            steps: Vec::with_capacity(self.starts[range.end] - self.starts[range.start]),
+            ends: Vec::with_capacity(range.len()),
+            ..Checked::default()
+        };
+        let mut order: Vec<usize> = Vec::new();
+        for j in range {
+            if reader.spoiled(j) != NONE {
+                continue;
+            }
+            order.clear();
+            order.extend(self.starts[j]..self.starts[j + 1]);
+            // Rows in a file sorted by stage are in order already.
+            let place = |r: &usize| self.place.get(usize::from(rows[*r].stage)).copied();
+            if !order.is_sorted_by_key(place) {
+                order.sort_by_key(place);
+            }
+            // Journeys are capped below u32::MAX.
+            let id = j as u32;
+            let start = checked.steps.len();
+            let mut rules = Rules::default();
+            let mut broken = None;
+            let mut unplaced = false;
+            for &r in &order {
+                let row = rows[r];
+                let Some(&stage) = self
+                    .place
+                    .get(usize::from(row.stage))
+                    .filter(|&&p| usize::from(p) < self.pipeline.stages().len())
+                else {
+                    unplaced = true;
+                    break;
+                };
+                let step = Step {
+                    date: row.date,
+                    stage,
+                    outcome: row.outcome,
+                };
+                if let Err(rule) = rules.check(&checked.steps[start..], step) {
+                    broken = Some(rule);
+                    break;
+                }
+                checked.steps.push(step);
+            }
+            if unplaced {
+                // Only stages of set-aside journeys are left out of an
+                // inferred order, so this does not happen; never drop a
+                // journey silently if it does.
+                checked.steps.truncate(start);
+                checked.failed.push((id, Failure::Unplaced));
+                continue;
+            }
+            if let Some(rule) = broken {
+                checked.steps.truncate(start);
+                let candidate = reader.journeys[j].candidate as usize;
+                // Only a bad journey pays for its candidate's UUID.
+                let reason = rule.error(
+                    CandidateId::from_external(reader.external_id(candidate)),
+                    self.pipeline,
+                );
+                let error = Error::CsvJourney {
+                    candidate: reader.external(j),
+                    application: reader.application_of(j),
+                    lines: lines_named(rule, &order, rows, self.place),
+                    reason: Box::new(reason),
+                };
+                checked.failed.push((id, Failure::Journey(error)));
+                if !reader.lenient {
+                    break;
+                }
+                continue;
+            }
+            checked.kept.push(id);
+            checked.ends.push(checked.steps.len());
+            if with_interventions {
+                for &r in &order {
+                    let row = rows[r];
+                    let p = self.place[usize::from(row.stage)];
+                    let list = &reader.intervention_lists[row.interventions as usize];
+                    checked.interventions.extend(list.iter().map(|&n| (p, n)));
+                }
+                checked.intervention_ends.push(checked.interventions.len());
+            }
+        }
+        checked
+    }
+}
+
+/// The lines of the rows a broken rule names (the whole journey's if it
+/// names none), in line order.
+fn lines_named(rule: Broken, order: &[usize], rows: &[Row], place: &[u16]) -> Vec<u64> {
+    let line_of = |stage: u16| {
+        order.iter().find_map(|&r| {
+            let p = *place.get(usize::from(rows[r].stage))?;
+            (p == stage).then_some(rows[r].line)
+        })
+    };
+    let mut lines: Vec<u64> = rule.stages().into_iter().filter_map(line_of).collect();
+    if let Broken::PendingNotLast { .. } = rule {
+        // Pending must be last: name the row after it too.
+        if let Some(&first) = lines.first() {
+            if let Some(next) = order
+                .iter()
+                .map(|&r| rows[r].line)
+                .skip_while(|&l| l != first)
+                .nth(1)
+            {
+                lines.push(next);
+            }
+        }
+    }
+    if lines.is_empty() {
+        lines = order.iter().map(|&r| rows[r].line).collect();
+    }
+    lines.sort_unstable();
+    lines.dedup();
+    lines
+}
+
+impl Settled {
+    /// The steps of `kept[i]`.
+    fn steps_of(&self, i: usize) -> &[Step] {
+        &self.steps[self.bounds[i]..self.bounds[i + 1]]
+    }
+
+    /// The candidates with at least one kept journey, in order of first
+    /// appearance.
+    fn kept_candidates(&self) -> Vec<usize> {
+        let mut used = vec![false; self.reader.candidate_keys.len()];
+        for &j in &self.kept {
+            used[self.reader.journeys[j as usize].candidate as usize] = true;
+        }
+        (0..used.len()).filter(|&c| used[c]).collect()
+    }
+
+    /// Builds the records: candidate ids, profiles, journeys and
+    /// [`Applications`], with the external ids, application labels and
+    /// interventions beside them.
+    pub(super) fn into_loaded(self) -> Result<Loaded> {
+        let reader = &self.reader;
+        let kept_candidates = self.kept_candidates();
+        let mut index = vec![NONE; reader.candidate_keys.len()];
+        for (i, &c) in kept_candidates.iter().enumerate() {
+            // Candidates are capped below u32::MAX.
+            index[c] = i as u32;
+        }
+        let ids: Vec<CandidateId> = in_parallel(kept_candidates.len(), |range| {
+            kept_candidates[range]
+                .iter()
+                .map(|&c| CandidateId::from_external(reader.external_id(c)))
+                .collect::<Vec<_>>()
+        })
+        .concat();
+        let journeys: Vec<Journey> = in_parallel(self.kept.len(), |range| {
+            range
+                .map(|i| {
+                    let candidate = reader.journeys[self.kept[i] as usize].candidate as usize;
+                    let id = ids[index[candidate] as usize];
+                    Journey::from_checked(&self.pipeline, id, self.steps_of(i).to_vec())
+                })
+                .collect::<Vec<_>>()
+        })
+        .concat();
+        let width = reader.columns.characteristics.len();
+        let profile = |c: usize| {
+            Profile::new((0..width).map(|k| {
+                let id = reader.profile_ids[c * width + k] as usize;
+                (
+                    reader.columns.characteristics[k].1.clone(),
+                    reader.categories[k]
+                        .get(id)
+                        .cloned()
+                        .unwrap_or(Category::NotRecorded),
+                )
+            }))
+        };
+        let mut candidates = Vec::with_capacity(kept_candidates.len());
+        for (&c, &id) in kept_candidates.iter().zip(&ids) {
+            candidates.push(Candidate::new(id, profile(c)?));
+        }
+        let mut external_ids = ExternalIds::default();
+        for &c in &kept_candidates {
+            external_ids.push(reader.external_id(c));
+        }
+        let application_labels = if reader.columns.application.is_some() {
+            self.kept
+                .iter()
+                .map(|&j| {
+                    let a = reader.journeys[j as usize].application as usize;
+                    reader
+                        .application_labels
+                        .get(a)
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let applications = Applications::new(&self.pipeline, candidates, journeys)?;
+        Ok(Loaded {
+            applications,
+            load: self.load,
+            external_ids,
+            application_labels,
+            intervention_names: self.reader.intervention_names,
+            interventions: self.interventions,
+            intervention_bounds: self.intervention_bounds,
+        })
+    }
+
+    /// Counts the kept journeys by `breakdown`, and the days between dated
+    /// results, as [`FunnelCounts::from_applications`] and
+    /// [`StageTimes::from_applications`] would from [`Settled::into_loaded`]'s
+    /// applications, without building them.
+    pub(super) fn count(
+        self,
+        breakdown: &Breakdown,
+        counting: Counting,
+    ) -> Result<(FunnelCounts, StageTimes, LoadReport)> {
+        let stages = self.pipeline.stages().len();
+        let mut grouping = Grouping::new(&self.reader, breakdown);
+        let width = stages * OUTCOMES as usize;
+        let mut flat: Vec<u64> = Vec::new();
+        let mut days = Days::new(stages);
+        let mut count = |this: &Self, i: usize| {
+            let candidate = this.reader.journeys[this.kept[i] as usize].candidate as usize;
+            let g = grouping.group(candidate)? as usize;
+            if flat.len() < (g + 1) * width {
+                flat.resize((g + 1) * width, 0);
+            }
+            let row = &mut flat[g * width..(g + 1) * width];
+            let mut previous = None;
+            for step in this.steps_of(i) {
+                row[usize::from(step.stage) * OUTCOMES as usize + step.outcome as usize] += 1;
+                if let Some(date) = step.date {
+                    if let Some(prev) = previous {
+                        // Checked journeys have non-decreasing dates.
+                        let waited: chrono::TimeDelta = date - prev;
+                        let waited = u32::try_from(waited.num_days()).unwrap_or(0);
+                        days.add(g, usize::from(step.stage), waited);
+                    }
+                    previous = Some(date);
+                }
+            }
+            Ok::<(), Error>(())
+        };
+        match counting {
+            Counting::Applications => {
+                for i in 0..self.kept.len() {
+                    count(&self, i)?;
+                }
+            }
+            Counting::UniqueCandidates => {
+                for i in self.latest_per_candidate() {
+                    count(&self, i)?;
+                }
+            }
+        }
+        let groups = grouping.into_groups();
+        flat.resize(groups.len() * width, 0);
+        let counts = FunnelCounts::from_flat(&self.pipeline, breakdown, groups.clone(), &flat);
+        let days = days.into_maps(groups.len());
+        let times = StageTimes::from_days(&self.pipeline, breakdown, groups, days);
+        Ok((counts, times, self.load))
+    }
+
+    /// For each candidate with a kept journey, their latest application, as
+    /// [`Applications`] chooses it: the latest application date (the first
+    /// dated step), undated before dated, ties to the later journey.
+    fn latest_per_candidate(&self) -> Vec<usize> {
+        let mut best: Vec<Option<usize>> = vec![None; self.reader.candidate_keys.len()];
+        let applied = |i: usize| self.steps_of(i).iter().find_map(|s| s.date);
+        for i in 0..self.kept.len() {
+            let candidate = self.reader.journeys[self.kept[i] as usize].candidate as usize;
+            let slot = &mut best[candidate];
+            let replace = match *slot {
+                None => true,
+                Some(b) => applied(i) >= applied(b),
+            };
+            if replace {
+                *slot = Some(i);
+            }
+        }
+        let mut chosen: Vec<usize> = best.into_iter().flatten().collect();
+        chosen.sort_unstable();
+        chosen
+    }
+}
+
+/// Each candidate's group, from the category ids of the columns the
+/// breakdown reads: a profile is built and interned once per distinct
+/// combination, not once per candidate.
+struct Grouping<'a> {
+    reader: &'a Reader,
+    /// The characteristic columns the breakdown reads (their indices).
+    columns: Vec<usize>,
+    /// Per candidate: their group, or NONE until first asked.
+    of: Vec<u32>,
+    /// Mixed-radix code of a candidate's category ids to group, when the
+    /// combinations are few enough for a table; a map otherwise.
+    radix: Vec<u32>,
+    table: Option<Vec<u32>>,
+    map: HashMap<Vec<u32>, u32>,
+    interner: GroupInterner<'a>,
+}
+
+/// The largest table of category combinations kept dense.
+const DENSE_COMBINATIONS: u64 = 1 << 20;
+
+impl<'a> Grouping<'a> {
+    fn new(reader: &'a Reader, breakdown: &'a Breakdown) -> Self {
+        let columns: Vec<usize> = reader
+            .columns
+            .characteristics
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c))| breakdown.characteristics().contains(c))
+            .map(|(k, _)| k)
+            .collect();
+        let radix: Vec<u32> = columns
+            .iter()
+            // Fewer categories than rows, which are capped below u32::MAX.
+            .map(|&k| reader.categories[k].len() as u32)
+            .collect();
+        let combinations = radix
+            .iter()
+            .try_fold(1u64, |acc, &r| acc.checked_mul(u64::from(r)))
+            .filter(|&n| n <= DENSE_COMBINATIONS);
+        Self {
+            reader,
+            columns,
+            of: vec![NONE; reader.candidate_keys.len()],
+            radix,
+            // At most 2^20 entries.
+            table: combinations.map(|n| vec![NONE; n as usize]),
+            map: HashMap::new(),
+            interner: GroupInterner::new(breakdown),
+        }
+    }
+
+    #[inline]
+    fn group(&mut self, candidate: usize) -> Result<u32> {
+        let known = self.of[candidate];
+        if known != NONE {
+            return Ok(known);
+        }
+        let width = self.reader.columns.characteristics.len();
+        let id = |k: usize| self.reader.profile_ids[candidate * width + k];
+        let g = match &self.table {
+            Some(table) => {
+                let code = self
+                    .columns
+                    .iter()
+                    .zip(&self.radix)
+                    .fold(0usize, |acc, (&k, &r)| acc * r as usize + id(k) as usize);
+                match table[code] {
+                    NONE => {
+                        let g = self.intern(candidate)?;
+                        if let Some(table) = self.table.as_mut() {
+                            table[code] = g;
+                        }
+                        g
+                    }
+                    g => g,
+                }
+            }
+            None => {
+                let key: Vec<u32> = self.columns.iter().map(|&k| id(k)).collect();
+                match self.map.get(&key) {
+                    Some(&g) => g,
+                    None => {
+                        let g = self.intern(candidate)?;
+                        self.map.insert(key, g);
+                        g
+                    }
+                }
+            }
+        };
+        self.of[candidate] = g;
+        Ok(g)
+    }
+
+    /// The group of a candidate's profile (the columns the breakdown reads).
+    fn intern(&mut self, candidate: usize) -> Result<u32> {
+        let reader = self.reader;
+        let width = reader.columns.characteristics.len();
+        let profile = Profile::new(self.columns.iter().map(|&k| {
+            let id = reader.profile_ids[candidate * width + k] as usize;
+            (
+                reader.columns.characteristics[k].1.clone(),
+                reader.categories[k]
+                    .get(id)
+                    .cloned()
+                    .unwrap_or(Category::NotRecorded),
+            )
+        }))?;
+        Ok(self.interner.intern(&profile))
+    }
+
+    fn into_groups(self) -> Vec<Group> {
+        self.interner.into_groups()
+    }
+}
+
+/// Days between dated results per group and stage: waits under a year
+/// and a half in a dense histogram per (group, stage) used, longer ones in
+/// a map.
+struct Days {
+    stages: usize,
+    dense: Vec<Vec<u64>>,
+    long: BTreeMap<(usize, usize, u32), u64>,
+}
+
+/// Waits below this many days are counted in the dense histograms.
+const DENSE_DAYS: u32 = 548;
+
+impl Days {
+    fn new(stages: usize) -> Self {
+        Self {
+            stages,
+            dense: Vec::new(),
+            long: BTreeMap::new(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, group: usize, stage: usize, days: u32) {
+        if days >= DENSE_DAYS {
+            *self.long.entry((group, stage, days)).or_insert(0) += 1;
+            return;
+        }
+        let cell = group * self.stages + stage;
+        if self.dense.len() <= cell {
+            self.dense.resize_with(cell + 1, Vec::new);
+        }
+        let histogram = &mut self.dense[cell];
+        if histogram.is_empty() {
+            histogram.resize(DENSE_DAYS as usize, 0);
+        }
+        histogram[days as usize] += 1;
+    }
+
+    /// Per group, per stage: days to count, for `groups` groups.
+    fn into_maps(self, groups: usize) -> Vec<Vec<BTreeMap<u32, u64>>> {
+        let mut maps = vec![vec![BTreeMap::new(); self.stages]; groups];
+        for (cell, histogram) in self.dense.iter().enumerate() {
+            let (g, s) = (cell / self.stages, cell % self.stages);
+            let Some(map) = maps.get_mut(g).and_then(|m| m.get_mut(s)) else {
+                continue;
+            };
+            for (day, &n) in histogram.iter().enumerate() {
+                if n > 0 {
+                    // Below DENSE_DAYS.
+                    map.insert(day as u32, n);
+                }
+            }
+        }
+        for ((g, s, day), n) in self.long {
+            if let Some(map) = maps.get_mut(g).and_then(|m| m.get_mut(s)) {
+                map.insert(day, n);
+            }
+        }
+        maps
+    }
+}
