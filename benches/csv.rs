@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use positive_action::ImpactOptions;
-use positive_action::io::{CsvOptions, read_csv_path};
+use positive_action::io::{CsvOptions, count_csv_path, read_csv_path};
 use positive_action::report::{Report, ReportOptions};
 use positive_action::{Breakdown, Counting, Funnel, FunnelCounts, RateBasis};
 
@@ -70,6 +70,12 @@ fn csv_to_funnel(c: &mut Criterion) {
     let by = Breakdown::parse(["sex", "ethnicity"]).expect("valid breakdown");
     let options = CsvOptions::new();
 
+    let report_options = ReportOptions {
+        breakdown: by.clone(),
+        impact: ImpactOptions::new(),
+        min_cell: 0,
+    };
+
     let mut group = c.benchmark_group("csv");
     group.throughput(Throughput::ElementsAndBytes {
         elements: rows,
@@ -91,7 +97,7 @@ fn csv_to_funnel(c: &mut Criterion) {
             black_box(fields)
         })
     });
-    group.bench_function("load, count by sex x ethnicity, pass rates", |b| {
+    group.bench_function("read_csv: load records, count, pass rates", |b| {
         b.iter(|| {
             let loaded = read_csv_path(black_box(&path), &options).expect("valid csv");
             let counts =
@@ -99,12 +105,21 @@ fn csv_to_funnel(c: &mut Criterion) {
             Funnel::new(&counts, RateBasis::Decided).expect("counts fit")
         })
     });
-    let report_options = ReportOptions {
-        breakdown: by.clone(),
-        impact: ImpactOptions::new(),
-        min_cell: 0,
-    };
-    group.bench_function("load, count by sex x ethnicity, full report", |b| {
+    group.bench_function("count_csv: count by sex x ethnicity, pass rates", |b| {
+        b.iter(|| {
+            let counted = count_csv_path(black_box(&path), &options, &by, Counting::Applications)
+                .expect("valid csv");
+            Funnel::new(&counted.counts, RateBasis::Decided).expect("counts fit")
+        })
+    });
+    group.bench_function("count_csv: count by sex x ethnicity, full report", |b| {
+        b.iter(|| {
+            let counted = count_csv_path(black_box(&path), &options, &by, Counting::Applications)
+                .expect("valid csv");
+            Report::new(&counted.counts, &report_options, &[]).expect("valid report")
+        })
+    });
+    group.bench_function("read_csv: load records, count, full report", |b| {
         b.iter(|| {
             let loaded = read_csv_path(black_box(&path), &options).expect("valid csv");
             let counts =

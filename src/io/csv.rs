@@ -24,10 +24,13 @@ use super::order::{self, Edges, Sorted};
 
 mod settle;
 use crate::applications::Applications;
+use crate::breakdown::Breakdown;
 use crate::characteristic::{Category, Characteristic};
 use crate::error::{Error, Result};
+use crate::funnel_counts::{Counting, FunnelCounts};
 use crate::journey::Outcome;
 use crate::pipeline::{MAX_STAGES, Pipeline, PipelineKind, Stage};
+use crate::stage_time::StageTimes;
 
 /// "Nothing here" in the `u32` indices below.
 const NONE: u32 = u32::MAX;
@@ -430,6 +433,97 @@ pub fn read_csv_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loa
             .settle(pipeline_name(options), &options.kind)?
             .into_loaded()
     })
+}
+
+/// Counts from a CSV: the funnel counts and stage times of its journeys by
+/// a breakdown, and the load report, without building a record per
+/// candidate.
+///
+/// The rows are read and every journey validated exactly as [`read_csv`]
+/// does, strict or lenient, and the counts equal
+/// [`FunnelCounts::from_applications`] (and [`StageTimes::from_applications`])
+/// on the applications `read_csv` returns. What it skips is the records: no
+/// candidate id (a UUID v5, one SHA-1 each), profile or journey is built
+/// per candidate. Use it when the funnel or the report is what you need;
+/// use [`read_csv`] when you need the candidates and journeys themselves
+/// (an intervention evaluation, a period filter, regrouping later).
+///
+/// ```
+/// use positive_action::io::{count_csv, CsvOptions};
+/// use positive_action::{Breakdown, Counting, Funnel, RateBasis};
+///
+/// let csv = "\
+/// candidate,stage,outcome,date,sex
+/// APP-1,application,passed,2025-04-01,female
+/// APP-1,sift,passed,2025-04-09,female
+/// APP-1,interview,failed,2025-05-02,female
+/// APP-2,application,passed,2025-04-02,male
+/// APP-2,sift,failed,2025-04-10,male
+/// APP-3,application,withdrew,2025-04-03,prefer not to say
+/// ";
+/// let by_sex = Breakdown::parse(["sex"])?;
+/// let counted = count_csv(csv.as_bytes(), &CsvOptions::new(), &by_sex, Counting::Applications)?;
+/// assert_eq!(counted.load.rows_used, 6);
+/// let funnel = Funnel::new(&counted.counts, RateBasis::Decided)?;
+/// assert_eq!(funnel.stages[1].total.pass_rate, Some(0.5)); // sift
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`read_csv`].
+pub fn count_csv(
+    input: impl Read,
+    options: &CsvOptions,
+    breakdown: &Breakdown,
+    counting: Counting,
+) -> Result<CsvCounts> {
+    read(input, options, None, None)?
+        .settle(pipeline_name(options), &options.kind)?
+        .count(breakdown, counting)
+}
+
+/// Counts from a CSV file, as [`count_csv`] does; errors name the file, and
+/// the pipeline is named after it unless [`CsvOptions::name`] says
+/// otherwise.
+///
+/// ```no_run
+/// use positive_action::io::{count_csv_path, CsvOptions};
+/// use positive_action::report::{Report, ReportOptions};
+/// use positive_action::{Breakdown, Counting, ImpactOptions};
+///
+/// let by = Breakdown::parse(["sex", "ethnicity"])?;
+/// let counted = count_csv_path("force-year.csv", &CsvOptions::new(), &by, Counting::Applications)?;
+/// let options = ReportOptions { breakdown: by, impact: ImpactOptions::new(), min_cell: 10 };
+/// let mut report = Report::new(&counted.counts, &options, &[])?;
+/// report.load = Some((&counted.load).into());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`read_csv_path`].
+pub fn count_csv_path(
+    path: impl AsRef<Path>,
+    options: &CsvOptions,
+    breakdown: &Breakdown,
+    counting: Counting,
+) -> Result<CsvCounts> {
+    from_path(path.as_ref(), options, |reader, options| {
+        reader
+            .settle(pipeline_name(options), &options.kind)?
+            .count(breakdown, counting)
+    })
+}
+
+/// What [`count_csv`] gives: counts, stage times and the load report.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CsvCounts {
+    /// The funnel counts, by the breakdown asked for.
+    pub counts: FunnelCounts,
+    /// The days between dated results, by the same breakdown.
+    pub stage_times: StageTimes,
+    /// What was read, used and set aside.
+    pub load: LoadReport,
 }
 
 /// Opens `path`, reads it with the pipeline named after the file unless

@@ -92,8 +92,8 @@ mod intern;
 mod order;
 
 pub use self::csv::{
-    CsvOptions, LoadReport, Loaded, Mode, OrderConflict, Progress, SetAside, StageOrder, read_csv,
-    read_csv_path,
+    CsvCounts, CsvOptions, LoadReport, Loaded, Mode, OrderConflict, Progress, SetAside, StageOrder,
+    count_csv, count_csv_path, read_csv, read_csv_path,
 };
 
 use crate::error::Error;

@@ -1105,3 +1105,5 @@ fn journeys_are_validated_like_any_other() {
         assert_eq!(&again, journey);
     }
 }
+
+mod counting;

@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use super::{
-    ExternalIds, LoadReport, Loaded, NONE, Reader, Row, SetAside, StageOrder, in_parallel,
+    CsvCounts, ExternalIds, LoadReport, Loaded, NONE, Reader, Row, SetAside, StageOrder,
+    in_parallel,
 };
 use crate::applications::{Applications, OUTCOMES};
 use crate::breakdown::{Breakdown, Group, GroupInterner};
@@ -437,11 +438,7 @@ impl Settled {
     /// results, as [`FunnelCounts::from_applications`] and
     /// [`StageTimes::from_applications`] would from [`Settled::into_loaded`]'s
     /// applications, without building them.
-    pub(super) fn count(
-        self,
-        breakdown: &Breakdown,
-        counting: Counting,
-    ) -> Result<(FunnelCounts, StageTimes, LoadReport)> {
+    pub(super) fn count(self, breakdown: &Breakdown, counting: Counting) -> Result<CsvCounts> {
         let stages = self.pipeline.stages().len();
         let mut grouping = Grouping::new(&self.reader, breakdown);
         let width = stages * OUTCOMES as usize;
@@ -486,7 +483,11 @@ impl Settled {
         let counts = FunnelCounts::from_flat(&self.pipeline, breakdown, groups.clone(), &flat);
         let days = days.into_maps(groups.len());
         let times = StageTimes::from_days(&self.pipeline, breakdown, groups, days);
-        Ok((counts, times, self.load))
+        Ok(CsvCounts {
+            counts,
+            stage_times: times,
+            load: self.load,
+        })
     }
 
     /// For each candidate with a kept journey, their latest application, as
