@@ -16,13 +16,15 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use ::csv::{ByteRecord, Position, ReaderBuilder};
 use chrono::NaiveDate;
 
 use super::intern::{Interner, KeyTable, same};
 use super::order::{self, Edges, Sorted};
 
+mod batch;
 mod settle;
+
+use self::batch::Fields;
 use crate::applications::Applications;
 use crate::breakdown::Breakdown;
 use crate::characteristic::{Category, Characteristic};
@@ -588,69 +590,30 @@ fn read(
     path: Option<&str>,
     size: Option<u64>,
 ) -> Result<Reader> {
-    let mut csv = ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 18)
-        .from_reader(input);
-    let io_error = |e: ::csv::Error, line: Option<u64>| Error::CsvIo {
+    let start = |header: &Fields<'_>| {
+        let columns = Columns::parse(header)?;
+        let given = match &options.order {
+            Order::Infer => None,
+            Order::Stages(stages) => Some(Pipeline::new(
+                pipeline_name(options),
+                options.kind.clone(),
+                stages,
+            )?),
+            Order::Pipeline(pipeline) => Some(pipeline.clone()),
+        };
+        Ok(Reader::new(columns, given, options.mode))
+    };
+    let decoding = batch::Decoding {
+        hook: options.progress.as_ref(),
+        size,
+        start: &start,
+    };
+    let io_error = |e: std::io::Error| Error::CsvIo {
         path: path.map(str::to_owned),
-        line: e.position().map(Position::line).or(line),
+        line: None,
         reason: lowercase_first(&e.to_string()),
     };
-    let mut record = ByteRecord::new();
-    if !csv
-        .read_byte_record(&mut record)
-        .map_err(|e| io_error(e, Some(1)))?
-    {
-        return Err(Error::CsvNoHeader);
-    }
-    let columns = Columns::parse(&record)?;
-    let given = match &options.order {
-        Order::Infer => None,
-        Order::Stages(stages) => Some(Pipeline::new(
-            pipeline_name(options),
-            options.kind.clone(),
-            stages,
-        )?),
-        Order::Pipeline(pipeline) => Some(pipeline.clone()),
-    };
-    let mut reader = Reader::new(columns, given, options.mode);
-    let hook = options.progress.as_ref();
-    let mut bytes = 0;
-    loop {
-        match csv.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(io_error(e, None)),
-        }
-        let position = record.position();
-        let line = position.map_or(0, Position::line);
-        reader.read_row(&record, line)?;
-        if reader.rows_read == SAMPLE_ROWS {
-            if let (Some(size), Some(position)) = (size, position) {
-                // Growing tables by doubling copies and rehashes them; size
-                // them once from the sample instead.
-                reader.reserve(size as f64 / position.byte().max(1) as f64);
-            }
-        }
-        if let Some(hook) = hook {
-            if reader.rows_read % hook.every == 0 {
-                bytes = position.map_or(bytes, Position::byte);
-                (hook.callback)(Progress {
-                    rows_read: reader.rows_read,
-                    bytes_read: bytes,
-                });
-            }
-        }
-    }
-    if let Some(hook) = hook {
-        (hook.callback)(Progress {
-            rows_read: reader.rows_read,
-            bytes_read: csv.position().byte(),
-        });
-    }
-    Ok(reader)
+    batch::read_records(input, &decoding, &io_error)
 }
 
 /// The header: which column is which.
@@ -670,7 +633,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn parse(header: &ByteRecord) -> Result<Self> {
+    fn parse(header: &Fields<'_>) -> Result<Self> {
         let mut names = Vec::with_capacity(header.len());
         let mut lowered: Vec<String> = Vec::with_capacity(header.len());
         let (mut candidate, mut stage, mut outcome) = (None, None, None);
@@ -784,8 +747,8 @@ fn text(raw: &[u8]) -> Result<&str, CellError> {
 
 /// Field `i`, or nothing (the row's length has been checked, so this is
 /// always a field).
-fn field(record: &ByteRecord, i: usize) -> &[u8] {
-    record.get(i).unwrap_or_default()
+fn field<'a>(record: &Fields<'a>, i: usize) -> &'a [u8] {
+    record.get(i)
 }
 
 /// Parses `YYYY-MM-DD`.
@@ -904,7 +867,7 @@ impl Reader {
 
     /// Reads one row; in lenient mode a bad row is set aside, in strict mode
     /// it is the error.
-    fn read_row(&mut self, record: &ByteRecord, line: u64) -> Result<()> {
+    fn read_row(&mut self, record: &Fields<'_>, line: u64) -> Result<()> {
         self.rows_read += 1;
         let Err(problem) = self.row(record, line) else {
             return Ok(());
@@ -946,7 +909,7 @@ impl Reader {
         (self.reasons.len() - 1) as u32
     }
 
-    fn row(&mut self, record: &ByteRecord, line: u64) -> Result<(), Problem> {
+    fn row(&mut self, record: &Fields<'_>, line: u64) -> Result<(), Problem> {
         let row_problem = |error| Problem {
             error,
             candidate: None,
@@ -1089,7 +1052,7 @@ impl Reader {
     }
 
     /// The row's journey, created on first sight of its key.
-    fn journey_of(&mut self, record: &ByteRecord, line: u64) -> Result<u32, Problem> {
+    fn journey_of(&mut self, record: &Fields<'_>, line: u64) -> Result<u32, Problem> {
         let raw = field(record, self.columns.candidate).trim_ascii();
         let application = self
             .columns

@@ -908,8 +908,10 @@ fn synthetic_csv(candidates: usize, seed: u64) -> Vec<u8> {
 
 #[test]
 fn the_synthetic_year_round_trips_through_csv() {
-    let applications = synthetic::constable_recruitment(2_000, 11).unwrap();
-    let csv = synthetic_csv(2_000, 11);
+    // About 2.3 MB: several of the chunks reading splits on every core.
+    let applications = synthetic::constable_recruitment(12_000, 11).unwrap();
+    let csv = synthetic_csv(12_000, 11);
+    assert!(csv.len() > 2 << 20, "{} bytes", csv.len());
     let pipeline = applications.pipeline().clone();
     let by = Breakdown::parse(["sex", "ethnicity"]).unwrap();
     let expected = FunnelCounts::from_applications(&applications, &by, Counting::Applications);
@@ -929,7 +931,7 @@ fn the_synthetic_year_round_trips_through_csv() {
     let given = read_csv(reversed.as_bytes(), &CsvOptions::from(pipeline.clone())).unwrap();
     let counts = FunnelCounts::from_applications(&given.applications, &by, Counting::Applications);
     assert_eq!(counts, expected);
-    assert_eq!(given.applications.candidates().len(), 2_000);
+    assert_eq!(given.applications.candidates().len(), 12_000);
 }
 
 // No input panics, and lenient loads account for every row.
