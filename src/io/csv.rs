@@ -403,7 +403,7 @@ impl ExternalIds {
 /// the stage order from.
 pub fn read_csv(input: impl Read, options: &CsvOptions) -> Result<Loaded> {
     read(input, options, None, None)?
-        .settle(pipeline_name(options), &options.kind)?
+        .settle(pipeline_name(options), &options.kind, None)?
         .into_loaded()
 }
 
@@ -432,7 +432,7 @@ pub fn read_csv(input: impl Read, options: &CsvOptions) -> Result<Loaded> {
 pub fn read_csv_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loaded> {
     from_path(path.as_ref(), options, |reader, options| {
         reader
-            .settle(pipeline_name(options), &options.kind)?
+            .settle(pipeline_name(options), &options.kind, None)?
             .into_loaded()
     })
 }
@@ -479,9 +479,12 @@ pub fn count_csv(
     breakdown: &Breakdown,
     counting: Counting,
 ) -> Result<CsvCounts> {
-    read(input, options, None, None)?
-        .settle(pipeline_name(options), &options.kind)?
-        .count(breakdown, counting)
+    count(
+        read(input, options, None, None)?,
+        options,
+        breakdown,
+        counting,
+    )
 }
 
 /// Counts from a CSV file, as [`count_csv`] does; errors name the file, and
@@ -510,10 +513,23 @@ pub fn count_csv_path(
     counting: Counting,
 ) -> Result<CsvCounts> {
     from_path(path.as_ref(), options, |reader, options| {
-        reader
-            .settle(pipeline_name(options), &options.kind)?
-            .count(breakdown, counting)
+        count(reader, options, breakdown, counting)
     })
+}
+
+/// Settles and counts: every application while checking, each candidate's
+/// latest after.
+fn count(
+    reader: Reader,
+    options: &CsvOptions,
+    breakdown: &Breakdown,
+    counting: Counting,
+) -> Result<CsvCounts> {
+    let combos = settle::Combos::new(&reader, breakdown);
+    let while_checking = (counting == Counting::Applications).then_some(&combos);
+    reader
+        .settle(pipeline_name(options), &options.kind, while_checking)?
+        .count(breakdown, counting, &combos)
 }
 
 /// What [`count_csv`] gives: counts, stage times and the load report.
@@ -1376,6 +1392,11 @@ impl Reader {
         let mut first: HashMap<uuid::Uuid, usize> = HashMap::new();
         for c in 0..n {
             if self.candidate_spoiled[c] != NONE {
+                continue;
+            }
+            // The lengths a UUID is written in: simple, hyphenated,
+            // braced and URN.
+            if !matches!(self.candidate_keys.key(c as u32).len(), 32 | 36 | 38 | 45) {
                 continue;
             }
             let Ok(id) = uuid::Uuid::try_parse(self.external_id(c)) else {

@@ -16,7 +16,7 @@ use super::{
     in_parallel,
 };
 use crate::applications::{Applications, OUTCOMES};
-use crate::breakdown::{Breakdown, Group, GroupInterner};
+use crate::breakdown::{Breakdown, GroupInterner};
 use crate::candidate::{Candidate, CandidateId};
 use crate::characteristic::Category;
 use crate::error::{Error, Result};
@@ -41,6 +41,8 @@ pub(super) struct Settled {
     /// `interventions[intervention_bounds[i]..intervention_bounds[i + 1]]`.
     interventions: Vec<(u16, u32)>,
     intervention_bounds: Vec<usize>,
+    /// Every valid journey counted while checking, when asked to.
+    counter: Option<Counter>,
 }
 
 /// Why a journey was not kept.
@@ -50,7 +52,6 @@ enum Failure {
 }
 
 /// One thread's share of the checked journeys.
-#[derive(Default)]
 struct Checked {
     kept: Vec<u32>,
     steps: Vec<Step>,
@@ -58,6 +59,7 @@ struct Checked {
     interventions: Vec<(u16, u32)>,
     intervention_ends: Vec<usize>,
     failed: Vec<(u32, Failure)>,
+    counter: Option<Counter>,
 }
 
 /// What checking the journeys reads.
@@ -66,14 +68,22 @@ struct Check<'a> {
     starts: &'a [usize],
     place: &'a [u16],
     pipeline: &'a Pipeline,
+    /// Count valid journeys by these combinations instead of keeping them.
+    count: Option<&'a Combos>,
 }
 
 impl Reader {
     /// Settles the rows into journeys: two rows for one stage, two
     /// spellings of one UUID, the stage order, and the journey rules, then
     /// the load report. Strict mode stops at the first problem; lenient mode
-    /// sets the journey aside.
-    pub(super) fn settle(mut self, name: &str, kind: &PipelineKind) -> Result<Settled> {
+    /// sets the journey aside. With `count`, valid journeys are counted by
+    /// those combinations as they are checked, and not kept.
+    pub(super) fn settle(
+        mut self,
+        name: &str,
+        kind: &PipelineKind,
+        count: Option<&Combos>,
+    ) -> Result<Settled> {
         let starts = self.group_rows();
         let journeys = self.journeys.len();
         let rows_of = |j: usize| starts[j]..starts[j + 1];
@@ -142,6 +152,7 @@ impl Reader {
             starts: &starts,
             place: &place,
             pipeline: &pipeline,
+            count,
         };
         let parts = in_parallel(journeys, |range| check.journeys(range));
         let total: usize = parts.iter().map(|p| p.kept.len()).sum();
@@ -156,7 +167,13 @@ impl Reader {
             intervention_bounds.push(0);
         }
         let mut failed = Vec::new();
+        let mut counter: Option<Counter> = None;
         for part in parts {
+            match (counter.as_mut(), part.counter) {
+                (Some(counter), Some(part)) => counter.merge(part),
+                (None, part) => counter = part,
+                (Some(_), None) => {}
+            }
             kept.extend(part.kept);
             let offset = steps.len();
             steps.extend(part.steps);
@@ -212,6 +229,7 @@ impl Reader {
             bounds,
             interventions,
             intervention_bounds,
+            counter,
         })
     }
 }
@@ -222,11 +240,21 @@ impl Check<'_> {
         let reader = self.reader;
         let rows = &reader.rows;
         let with_interventions = reader.columns.interventions.is_some();
+        let counting = self.count.is_some();
         let mut checked = Checked {
-            kept: Vec::with_capacity(range.len()),
-            steps: Vec::with_capacity(self.starts[range.end] - self.starts[range.start]),
-            ends: Vec::with_capacity(range.len()),
-            ..Checked::default()
+            kept: Vec::with_capacity(if counting { 0 } else { range.len() }),
+            steps: Vec::with_capacity(if counting {
+                64
+            } else {
+                self.starts[range.end] - self.starts[range.start]
+            }),
+            ends: Vec::with_capacity(if counting { 0 } else { range.len() }),
+            interventions: Vec::new(),
+            intervention_ends: Vec::new(),
+            failed: Vec::new(),
+            counter: self
+                .count
+                .map(|_| Counter::new(self.pipeline.stages().len())),
         };
         let mut order: Vec<usize> = Vec::new();
         for j in range {
@@ -293,6 +321,12 @@ impl Check<'_> {
                 if !reader.lenient {
                     break;
                 }
+                continue;
+            }
+            if let (Some(combos), Some(counter)) = (self.count, checked.counter.as_mut()) {
+                let candidate = reader.journeys[j].candidate as usize;
+                counter.add(combos.of[candidate] as usize, &checked.steps[start..]);
+                checked.steps.truncate(start);
                 continue;
             }
             checked.kept.push(id);
@@ -437,55 +471,36 @@ impl Settled {
     /// Counts the kept journeys by `breakdown`, and the days between dated
     /// results, as [`FunnelCounts::from_applications`] and
     /// [`StageTimes::from_applications`] would from [`Settled::into_loaded`]'s
-    /// applications, without building them.
-    pub(super) fn count(self, breakdown: &Breakdown, counting: Counting) -> Result<CsvCounts> {
-        let stages = self.pipeline.stages().len();
-        let mut grouping = Grouping::new(&self.reader, breakdown);
-        let width = stages * OUTCOMES as usize;
-        let mut flat: Vec<u64> = Vec::new();
-        let mut days = Days::new(stages);
-        let mut count = |this: &Self, i: usize| {
-            let candidate = this.reader.journeys[this.kept[i] as usize].candidate as usize;
-            let g = grouping.group(candidate)? as usize;
-            if flat.len() < (g + 1) * width {
-                flat.resize((g + 1) * width, 0);
-            }
-            let row = &mut flat[g * width..(g + 1) * width];
-            let mut previous = None;
-            for step in this.steps_of(i) {
-                row[usize::from(step.stage) * OUTCOMES as usize + step.outcome as usize] += 1;
-                if let Some(date) = step.date {
-                    if let Some(prev) = previous {
-                        // Checked journeys have non-decreasing dates.
-                        let waited: chrono::TimeDelta = date - prev;
-                        let waited = u32::try_from(waited.num_days()).unwrap_or(0);
-                        days.add(g, usize::from(step.stage), waited);
-                    }
-                    previous = Some(date);
+    /// applications, without building them. Counting every application was
+    /// done while checking, in parallel; counting each candidate's latest
+    /// needs every journey checked first.
+    pub(super) fn count(
+        mut self,
+        breakdown: &Breakdown,
+        counting: Counting,
+        combos: &Combos,
+    ) -> Result<CsvCounts> {
+        let counter = match (self.counter.take(), counting) {
+            (Some(counter), Counting::Applications) => counter,
+            _ => {
+                let mut counter = Counter::new(self.pipeline.stages().len());
+                let chosen = match counting {
+                    Counting::Applications => (0..self.kept.len()).collect(),
+                    Counting::UniqueCandidates => self.latest_per_candidate(),
+                };
+                for i in chosen {
+                    let j = self.kept[i] as usize;
+                    let candidate = self.reader.journeys[j].candidate as usize;
+                    counter.add(combos.of[candidate] as usize, self.steps_of(i));
                 }
+                counter
             }
-            Ok::<(), Error>(())
         };
-        match counting {
-            Counting::Applications => {
-                for i in 0..self.kept.len() {
-                    count(&self, i)?;
-                }
-            }
-            Counting::UniqueCandidates => {
-                for i in self.latest_per_candidate() {
-                    count(&self, i)?;
-                }
-            }
-        }
-        let groups = grouping.into_groups();
-        flat.resize(groups.len() * width, 0);
-        let counts = FunnelCounts::from_flat(&self.pipeline, breakdown, groups.clone(), &flat);
-        let days = days.into_maps(groups.len());
-        let times = StageTimes::from_days(&self.pipeline, breakdown, groups, days);
+        let (counts, stage_times) =
+            counter.finish(&self.reader, &self.pipeline, breakdown, combos)?;
         Ok(CsvCounts {
             counts,
-            stage_times: times,
+            stage_times,
             load: self.load,
         })
     }
@@ -513,28 +528,25 @@ impl Settled {
     }
 }
 
-/// Each candidate's group, from the category ids of the columns the
-/// breakdown reads: a profile is built and interned once per distinct
-/// combination, not once per candidate.
-struct Grouping<'a> {
-    reader: &'a Reader,
+/// Each candidate's combination of the category ids of the columns a
+/// breakdown reads, numbered densely in order of first appearance: the
+/// group a candidate counts in, before any group is built. A profile is
+/// built and interned once per combination counted, not once per
+/// candidate.
+pub(super) struct Combos {
     /// The characteristic columns the breakdown reads (their indices).
     columns: Vec<usize>,
-    /// Per candidate: their group, or NONE until first asked.
+    /// Per candidate: their combination.
     of: Vec<u32>,
-    /// Mixed-radix code of a candidate's category ids to group, when the
-    /// combinations are few enough for a table; a map otherwise.
-    radix: Vec<u32>,
-    table: Option<Vec<u32>>,
-    map: HashMap<Vec<u32>, u32>,
-    interner: GroupInterner<'a>,
+    /// Per combination: a candidate who has it.
+    example: Vec<u32>,
 }
 
 /// The largest table of category combinations kept dense.
 const DENSE_COMBINATIONS: u64 = 1 << 20;
 
-impl<'a> Grouping<'a> {
-    fn new(reader: &'a Reader, breakdown: &'a Breakdown) -> Self {
+impl Combos {
+    pub(super) fn new(reader: &Reader, breakdown: &Breakdown) -> Self {
         let columns: Vec<usize> = reader
             .columns
             .characteristics
@@ -543,75 +555,68 @@ impl<'a> Grouping<'a> {
             .filter(|(_, (_, c))| breakdown.characteristics().contains(c))
             .map(|(k, _)| k)
             .collect();
-        let radix: Vec<u32> = columns
+        let width = reader.columns.characteristics.len();
+        let candidates = reader.candidate_keys.len();
+        let id = |c: usize, k: usize| reader.profile_ids[c * width + k];
+        // Mixed-radix codes of the category ids, when few enough for a
+        // table; a map from the ids otherwise.
+        let radix: Vec<u64> = columns
             .iter()
-            // Fewer categories than rows, which are capped below u32::MAX.
-            .map(|&k| reader.categories[k].len() as u32)
+            .map(|&k| reader.categories[k].len() as u64)
             .collect();
-        let combinations = radix
+        let codes = radix
             .iter()
-            .try_fold(1u64, |acc, &r| acc.checked_mul(u64::from(r)))
+            .try_fold(1u64, |acc, &r| acc.checked_mul(r))
             .filter(|&n| n <= DENSE_COMBINATIONS);
-        Self {
-            reader,
-            columns,
-            of: vec![NONE; reader.candidate_keys.len()],
-            radix,
-            // At most 2^20 entries.
-            table: combinations.map(|n| vec![NONE; n as usize]),
-            map: HashMap::new(),
-            interner: GroupInterner::new(breakdown),
-        }
-    }
-
-    #[inline]
-    fn group(&mut self, candidate: usize) -> Result<u32> {
-        let known = self.of[candidate];
-        if known != NONE {
-            return Ok(known);
-        }
-        let width = self.reader.columns.characteristics.len();
-        let id = |k: usize| self.reader.profile_ids[candidate * width + k];
-        let g = match &self.table {
-            Some(table) => {
-                let code = self
-                    .columns
-                    .iter()
-                    .zip(&self.radix)
-                    .fold(0usize, |acc, (&k, &r)| acc * r as usize + id(k) as usize);
-                match table[code] {
-                    NONE => {
-                        let g = self.intern(candidate)?;
-                        if let Some(table) = self.table.as_mut() {
-                            table[code] = g;
-                        }
-                        g
+        let mut of = Vec::with_capacity(candidates);
+        let mut example = Vec::new();
+        let mut fresh = |c: usize| {
+            // No more combinations than candidates, capped below u32::MAX.
+            example.push(c as u32);
+            (example.len() - 1) as u32
+        };
+        match codes {
+            Some(codes) => {
+                // At most 2^20 entries.
+                let mut table = vec![NONE; codes as usize];
+                for c in 0..candidates {
+                    let code = columns
+                        .iter()
+                        .zip(&radix)
+                        .fold(0u64, |acc, (&k, &r)| acc * r + u64::from(id(c, k)));
+                    let slot = &mut table[code as usize];
+                    if *slot == NONE {
+                        *slot = fresh(c);
                     }
-                    g => g,
+                    of.push(*slot);
                 }
             }
             None => {
-                let key: Vec<u32> = self.columns.iter().map(|&k| id(k)).collect();
-                match self.map.get(&key) {
-                    Some(&g) => g,
-                    None => {
-                        let g = self.intern(candidate)?;
-                        self.map.insert(key, g);
-                        g
-                    }
+                let mut map: HashMap<Vec<u32>, u32> = HashMap::new();
+                for c in 0..candidates {
+                    let key: Vec<u32> = columns.iter().map(|&k| id(c, k)).collect();
+                    let combo = *map.entry(key).or_insert_with(|| fresh(c));
+                    of.push(combo);
                 }
             }
-        };
-        self.of[candidate] = g;
-        Ok(g)
+        }
+        Self {
+            columns,
+            of,
+            example,
+        }
     }
 
-    /// The group of a candidate's profile (the columns the breakdown reads).
-    fn intern(&mut self, candidate: usize) -> Result<u32> {
-        let reader = self.reader;
+    /// The profile (the columns the breakdown reads) of a combination.
+    fn profile(&self, reader: &Reader, combo: usize) -> Result<Profile> {
         let width = reader.columns.characteristics.len();
-        let profile = Profile::new(self.columns.iter().map(|&k| {
-            let id = reader.profile_ids[candidate * width + k] as usize;
+        let candidate = self.example.get(combo).map_or(0, |&c| c as usize);
+        Profile::new(self.columns.iter().map(|&k| {
+            let id = reader
+                .profile_ids
+                .get(candidate * width + k)
+                .copied()
+                .unwrap_or(0) as usize;
             (
                 reader.columns.characteristics[k].1.clone(),
                 reader.categories[k]
@@ -619,18 +624,109 @@ impl<'a> Grouping<'a> {
                     .cloned()
                     .unwrap_or(Category::NotRecorded),
             )
-        }))?;
-        Ok(self.interner.intern(&profile))
-    }
-
-    fn into_groups(self) -> Vec<Group> {
-        self.interner.into_groups()
+        }))
     }
 }
 
-/// Days between dated results per group and stage: waits under a year
-/// and a half in a dense histogram per (group, stage) used, longer ones in
-/// a map.
+/// Counts by combination: a row of `stages * 5` counters each (a coded
+/// result is its offset in the row), and the days between dated results.
+/// Counters from different threads add up.
+#[derive(Debug)]
+pub(super) struct Counter {
+    stages: usize,
+    flat: Vec<u64>,
+    days: Days,
+}
+
+impl Counter {
+    fn new(stages: usize) -> Self {
+        Self {
+            stages,
+            flat: Vec::new(),
+            days: Days::new(stages),
+        }
+    }
+
+    fn width(&self) -> usize {
+        self.stages * OUTCOMES as usize
+    }
+
+    /// Counts one checked journey's steps.
+    #[inline]
+    fn add(&mut self, combo: usize, steps: &[Step]) {
+        let width = self.width();
+        if self.flat.len() < (combo + 1) * width {
+            self.flat.resize((combo + 1) * width, 0);
+        }
+        let row = &mut self.flat[combo * width..(combo + 1) * width];
+        let mut previous = None;
+        for step in steps {
+            row[usize::from(step.stage) * OUTCOMES as usize + step.outcome as usize] += 1;
+            if let Some(date) = step.date {
+                if let Some(prev) = previous {
+                    // Checked journeys have non-decreasing dates.
+                    let waited: chrono::TimeDelta = date - prev;
+                    let waited = u32::try_from(waited.num_days()).unwrap_or(0);
+                    self.days.add(combo, usize::from(step.stage), waited);
+                }
+                previous = Some(date);
+            }
+        }
+    }
+
+    /// Adds another thread's counts to these.
+    fn merge(&mut self, other: Counter) {
+        if self.flat.len() < other.flat.len() {
+            self.flat.resize(other.flat.len(), 0);
+        }
+        for (a, b) in self.flat.iter_mut().zip(&other.flat) {
+            *a += b;
+        }
+        self.days.merge(other.days);
+    }
+
+    /// The counts and stage times, by the groups of the combinations
+    /// counted.
+    fn finish(
+        self,
+        reader: &Reader,
+        pipeline: &Pipeline,
+        breakdown: &Breakdown,
+        combos: &Combos,
+    ) -> Result<(FunnelCounts, StageTimes)> {
+        let width = self.width();
+        let mut interner = GroupInterner::new(breakdown);
+        let mut group_of = vec![NONE; self.flat.len() / width.max(1)];
+        let mut flat: Vec<u64> = Vec::new();
+        for (combo, row) in self.flat.chunks_exact(width.max(1)).enumerate() {
+            // A counted journey has a result: a combination with none was
+            // not counted.
+            if row.iter().all(|&n| n == 0) {
+                continue;
+            }
+            let g = interner.intern(&combos.profile(reader, combo)?);
+            group_of[combo] = g;
+            let g = g as usize;
+            if flat.len() < (g + 1) * width {
+                flat.resize((g + 1) * width, 0);
+            }
+            for (a, b) in flat[g * width..(g + 1) * width].iter_mut().zip(row) {
+                *a += b;
+            }
+        }
+        let groups = interner.into_groups();
+        flat.resize(groups.len() * width, 0);
+        let counts = FunnelCounts::from_flat(pipeline, breakdown, groups.clone(), &flat);
+        let days = self.days.into_maps(&group_of, groups.len());
+        let times = StageTimes::from_days(pipeline, breakdown, groups, days);
+        Ok((counts, times))
+    }
+}
+
+/// Days between dated results per combination and stage: waits under a
+/// year and a half in a dense histogram per (combination, stage) used,
+/// longer ones in a map.
+#[derive(Debug)]
 struct Days {
     stages: usize,
     dense: Vec<Vec<u64>>,
@@ -650,12 +746,12 @@ impl Days {
     }
 
     #[inline]
-    fn add(&mut self, group: usize, stage: usize, days: u32) {
+    fn add(&mut self, combo: usize, stage: usize, days: u32) {
         if days >= DENSE_DAYS {
-            *self.long.entry((group, stage, days)).or_insert(0) += 1;
+            *self.long.entry((combo, stage, days)).or_insert(0) += 1;
             return;
         }
-        let cell = group * self.stages + stage;
+        let cell = combo * self.stages + stage;
         if self.dense.len() <= cell {
             self.dense.resize_with(cell + 1, Vec::new);
         }
@@ -666,24 +762,51 @@ impl Days {
         histogram[days as usize] += 1;
     }
 
-    /// Per group, per stage: days to count, for `groups` groups.
-    fn into_maps(self, groups: usize) -> Vec<Vec<BTreeMap<u32, u64>>> {
+    fn merge(&mut self, other: Days) {
+        if self.dense.len() < other.dense.len() {
+            self.dense.resize_with(other.dense.len(), Vec::new);
+        }
+        for (mine, theirs) in self.dense.iter_mut().zip(other.dense) {
+            if mine.is_empty() {
+                *mine = theirs;
+            } else {
+                for (a, b) in mine.iter_mut().zip(theirs) {
+                    *a += b;
+                }
+            }
+        }
+        for (key, n) in other.long {
+            *self.long.entry(key).or_insert(0) += n;
+        }
+    }
+
+    /// Per group, per stage: days to count, combinations mapped to groups
+    /// by `group_of`.
+    fn into_maps(self, group_of: &[u32], groups: usize) -> Vec<Vec<BTreeMap<u32, u64>>> {
         let mut maps = vec![vec![BTreeMap::new(); self.stages]; groups];
+        fn map<'m>(
+            maps: &'m mut [Vec<BTreeMap<u32, u64>>],
+            group_of: &[u32],
+            combo: usize,
+            stage: usize,
+        ) -> Option<&'m mut BTreeMap<u32, u64>> {
+            let g = *group_of.get(combo)? as usize;
+            maps.get_mut(g)?.get_mut(stage)
+        }
         for (cell, histogram) in self.dense.iter().enumerate() {
-            let (g, s) = (cell / self.stages, cell % self.stages);
-            let Some(map) = maps.get_mut(g).and_then(|m| m.get_mut(s)) else {
+            let Some(map) = map(&mut maps, group_of, cell / self.stages, cell % self.stages) else {
                 continue;
             };
             for (day, &n) in histogram.iter().enumerate() {
                 if n > 0 {
                     // Below DENSE_DAYS.
-                    map.insert(day as u32, n);
+                    *map.entry(day as u32).or_insert(0) += n;
                 }
             }
         }
-        for ((g, s, day), n) in self.long {
-            if let Some(map) = maps.get_mut(g).and_then(|m| m.get_mut(s)) {
-                map.insert(day, n);
+        for ((combo, stage, day), n) in self.long {
+            if let Some(map) = map(&mut maps, group_of, combo, stage) {
+                *map.entry(day).or_insert(0) += n;
             }
         }
         maps
