@@ -19,7 +19,7 @@ mod synthetic;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use positive_action::io::{CsvOptions, Mode, StageOrder, read_csv_path};
+use positive_action::io::{CsvOptions, Mode, StageOrder, count_csv_path};
 use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions};
 use positive_action::{
     Applications, Breakdown, Counting, EvaluationOptions, Funnel, FunnelCounts, Group,
@@ -199,10 +199,19 @@ fn read_file(path: &Path) -> Result<String, String> {
     })
 }
 
-/// One report to print: its applications (for the funnel view) if any.
+/// One report to print, with the unsuppressed counts and stage times for
+/// the funnel view when the input had candidate records.
 struct Job {
     report: Report,
-    applications: Option<Applications>,
+    funnel: Option<(FunnelCounts, StageTimes)>,
+}
+
+/// The funnel view's counts and stage times of candidate records.
+fn funnel_of(applications: &Applications, breakdown: &Breakdown) -> (FunnelCounts, StageTimes) {
+    (
+        FunnelCounts::from_applications(applications, breakdown, Counting::Applications),
+        StageTimes::from_applications(applications, breakdown, Counting::Applications),
+    )
 }
 
 fn default_jobs(args: &Args) -> Result<Vec<Job>, String> {
@@ -238,8 +247,8 @@ fn default_jobs(args: &Args) -> Result<Vec<Job>, String> {
             report = report.with_intervention(e);
         }
         jobs.push(Job {
+            funnel: Some(funnel_of(&applications, &options.breakdown)),
             report,
-            applications: Some(applications),
         });
     }
     Ok(jobs)
@@ -264,8 +273,11 @@ fn input_job(args: &Args, path: &Path) -> Result<Job, String> {
         .with_representation(prepared.representation);
     report.load = prepared.load;
     Ok(Job {
+        funnel: prepared
+            .applications
+            .as_ref()
+            .map(|apps| funnel_of(apps, &options.breakdown)),
         report,
-        applications: prepared.applications,
     })
 }
 
@@ -298,20 +310,10 @@ fn run(args: Args) -> Result<(), String> {
         for job in &jobs {
             // The funnel view shows unsuppressed counts: only without
             // --min-cell, for the analyst's own eyes.
-            if let (Some(apps), None) = (&job.applications, &job.report.suppression) {
-                let counts = FunnelCounts::from_applications(
-                    apps,
-                    &job.report.breakdown,
-                    Counting::Applications,
-                );
-                let times = StageTimes::from_applications(
-                    apps,
-                    &job.report.breakdown,
-                    Counting::Applications,
-                );
-                let funnel = Funnel::new(&counts, job.report.options.rate_basis)
+            if let (Some((counts, times)), None) = (&job.funnel, &job.report.suppression) {
+                let funnel = Funnel::new(counts, job.report.options.rate_basis)
                     .map_err(|e| e.to_string())?
-                    .with_stage_times(&times);
+                    .with_stage_times(times);
                 println!("{funnel}");
             }
             println!("{}", job.report);
@@ -344,20 +346,18 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
             );
         }
     });
-    let loaded = read_csv_path(path, &csv).map_err(|e| e.to_string())?;
     let defaults = ReportOptions {
         breakdown: Breakdown::parse(["ethnicity"]).map_err(|e| e.to_string())?,
         impact: ImpactOptions::new(),
         min_cell: 0,
     };
     let options = options(args, defaults)?;
-    let counts = FunnelCounts::from_applications(
-        &loaded.applications,
-        &options.breakdown,
-        Counting::Applications,
-    );
-    let mut report = Report::new(&counts, &options, &[]).map_err(|e| e.to_string())?;
-    let l = &loaded.load;
+    // Counts straight from the CSV: the report needs no candidate records.
+    let counted = count_csv_path(path, &csv, &options.breakdown, Counting::Applications)
+        .map_err(|e| e.to_string())?;
+    let counts = &counted.counts;
+    let mut report = Report::new(counts, &options, &[]).map_err(|e| e.to_string())?;
+    let l = &counted.load;
     report.load = Some(LoadSummary::from(l));
     report.notes.push(format!(
         "loaded {} rows from {}: {} used, {} set aside; stage order {}",
@@ -372,7 +372,7 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     ));
     Ok(Job {
         report,
-        applications: Some(loaded.applications),
+        funnel: Some((counted.counts, counted.stage_times)),
     })
 }
 
