@@ -1,12 +1,12 @@
 //! Long-format CSV input: one row per candidate and stage.
 //!
-//! Reading is one pass over `csv::ByteRecord`s (one record, reused). Stage
-//! names, outcomes, categories and intervention lists are interned from
-//! their raw bytes, so a cell costs a comparison, not an allocation; the
-//! candidate id is the only cell hashed, and not even that when a row
-//! belongs to the same candidate as the row before. Rows are kept as small
-//! fixed-size records; journeys are assembled and validated once every row
-//! is in.
+//! Records are split from the input on every core ([`batch`]) and decoded
+//! here in input order. Stage names, outcomes, categories and intervention
+//! lists are interned from their raw bytes, so a cell costs a comparison,
+//! not an allocation; the candidate id is the only cell hashed, and not
+//! even that when a row belongs to the same candidate as the row before.
+//! Rows are kept as small fixed-size records; journeys are settled,
+//! checked and then built or counted once every row is in ([`settle`]).
 
 use std::collections::HashMap;
 use std::fmt;

@@ -74,18 +74,36 @@
 //! [`LoadReport::rows_read`] = [`LoadReport::rows_used`] +
 //! [`LoadReport::rows_set_aside`] always.
 //!
+//! # Records or counts
+//!
+//! [`read_csv`] gives the candidates and validated journeys
+//! ([`Loaded::applications`]), for anything that needs records: an
+//! intervention evaluation, a period filter, regrouping later. When the
+//! funnel or the report is all you need, [`count_csv`] reads and validates
+//! exactly the same way and counts straight into [`FunnelCounts`](crate::FunnelCounts)
+//! and [`StageTimes`](crate::StageTimes) by one breakdown, without building
+//! a record per candidate; it is several times faster on a large export.
+//!
 //! # Performance
 //!
-//! Reading is one pass with one reused `csv::ByteRecord`. Stage names,
-//! outcomes, categories and intervention lists are interned from their raw
-//! bytes, so a repeated value costs a comparison, not an allocation. The
-//! candidate id is the only cell looked up per row, and not even that when
-//! the row belongs to the same candidate as the row before or, in a file
-//! sorted by candidate, to a new one. Rows are kept as 24-byte records
-//! until every row is in; candidate ids and journeys are then built on
-//! every available core. Most of what remains is building the validated
-//! records ([`Profile`](crate::Profile), [`Journey`](crate::Journey),
-//! [`Applications`](crate::Applications)) one candidate at a time.
+//! - **Splitting on every core.** The input is cut into chunks of about a
+//!   megabyte, each ending after a line break, and each chunk is split into
+//!   records by its own `csv_core` reader on whichever thread is free. A
+//!   chunk whose cut fell inside a quoted field is split again, in order,
+//!   so records, lines and byte offsets are always exactly those of one
+//!   reader over the whole input. Memory stays at a few chunks.
+//! - **Decoding in order.** Records are decoded on one thread, in input
+//!   order. Stage names, outcomes, categories and intervention lists are
+//!   interned from their raw bytes, so a repeated value costs a comparison,
+//!   not an allocation. The candidate id is the only cell looked up per
+//!   row, and not even that when the row belongs to the same candidate as
+//!   the row before or, in a file sorted by candidate, to a new one. Rows
+//!   are kept as 24-byte records until every row is in.
+//! - **Checking in parallel.** Journeys are then put in pipeline order and
+//!   checked as coded steps by the rules of [`Journey::new`](crate::Journey::new),
+//!   on every core. [`count_csv`] counts them as they are checked;
+//!   [`read_csv`] goes on to build candidate ids (a UUID v5 each),
+//!   profiles and journeys.
 
 mod csv;
 mod intern;
