@@ -397,7 +397,7 @@ impl ExternalIds {
 /// ([`Error::CsvNoHeader`]), a missing or repeated column, a ragged row, a
 /// cell that is not UTF-8, an unknown outcome or stage, a bad date,
 /// contradictory categories, two rows for one stage, a journey that breaks
-/// a rule of [`Journey::new`] ([`Error::CsvJourney`]), or a contradictory
+/// a rule of [`Journey::new`](crate::Journey::new) ([`Error::CsvJourney`]), or a contradictory
 /// stage order. In lenient mode only what stops reading altogether: an
 /// unreadable input, a bad header, bad options, or no usable row to infer
 /// the stage order from.
