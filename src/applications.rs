@@ -117,6 +117,35 @@ impl Applications {
         })
     }
 
+    /// Candidates and journeys a loader has already validated together:
+    /// distinct ids, each journey's candidate at `owner[j]`, and the
+    /// distinct profiles with each candidate's index into them. Nothing is
+    /// hashed; the loader vouches for what [`Applications::new`] checks.
+    pub(crate) fn from_parts(
+        pipeline: &Pipeline,
+        candidates: Vec<Candidate>,
+        journeys: Vec<Journey>,
+        owner: Vec<u32>,
+        profiles: Vec<Profile>,
+        profile_of: Vec<u32>,
+    ) -> Self {
+        debug_assert_eq!(owner.len(), journeys.len());
+        debug_assert_eq!(profile_of.len(), candidates.len());
+        let (codes, bounds) = encode(&journeys);
+        let applied = journeys.iter().map(Journey::application_date).collect();
+        Self {
+            pipeline: pipeline.clone(),
+            candidates,
+            journeys,
+            owner,
+            profiles,
+            profile_of,
+            codes,
+            bounds,
+            applied,
+        }
+    }
+
     /// The pipeline.
     pub fn pipeline(&self) -> &Pipeline {
         &self.pipeline

@@ -1,10 +1,12 @@
 //! `io::count_csv` counts what `io::read_csv` loads: the same counts, stage
-//! times and load report, or the same error, on every input.
+//! times and load report, or the same error, on every input. And the
+//! applications `read_csv` builds are those `Applications::new` builds from
+//! its candidates and journeys.
 
 use std::path::Path;
 
 use positive_action::io::{CsvOptions, Mode, count_csv, count_csv_path, read_csv, read_csv_path};
-use positive_action::{Breakdown, Counting, Error, FunnelCounts, StageTimes};
+use positive_action::{Applications, Breakdown, Counting, Error, FunnelCounts, StageTimes};
 use proptest::prelude::*;
 
 use crate::synthetic;
@@ -39,6 +41,15 @@ fn check_same(
     let counted = count_csv(bytes, options, by, counting);
     match (loaded, counted) {
         (Ok(loaded), Ok(counted)) => {
+            // The loader builds its applications without hashing: they are
+            // what validating its candidates and journeys again builds.
+            let apps = &loaded.applications;
+            let again = Applications::new(
+                apps.pipeline(),
+                apps.candidates().to_vec(),
+                apps.journeys().to_vec(),
+            );
+            prop_assert_eq!(again.as_ref(), Ok(apps));
             let counts = FunnelCounts::from_applications(&loaded.applications, by, counting);
             let times = StageTimes::from_applications(&loaded.applications, by, counting);
             prop_assert_eq!(&counted.counts, &counts);

@@ -420,23 +420,32 @@ impl Settled {
                 .collect::<Vec<_>>()
         })
         .concat();
+        // Distinct profiles, each built once, in order of first appearance,
+        // as Applications::new would find them.
         let width = reader.columns.characteristics.len();
-        let profile = |c: usize| {
-            Profile::new((0..width).map(|k| {
-                let id = reader.profile_ids[c * width + k] as usize;
-                (
-                    reader.columns.characteristics[k].1.clone(),
-                    reader.categories[k]
-                        .get(id)
-                        .cloned()
-                        .unwrap_or(Category::NotRecorded),
-                )
-            }))
-        };
-        let mut candidates = Vec::with_capacity(kept_candidates.len());
-        for (&c, &id) in kept_candidates.iter().zip(&ids) {
-            candidates.push(Candidate::new(id, profile(c)?));
+        let combos = Combos::of_columns(reader, (0..width).collect());
+        let mut profile_index = vec![NONE; combos.example.len()];
+        let mut profiles: Vec<Profile> = Vec::new();
+        let mut profile_of = Vec::with_capacity(kept_candidates.len());
+        for &c in &kept_candidates {
+            let combo = combos.of[c] as usize;
+            if profile_index[combo] == NONE {
+                profiles.push(combos.profile(reader, combo)?);
+                // No more profiles than candidates, capped below u32::MAX.
+                profile_index[combo] = (profiles.len() - 1) as u32;
+            }
+            profile_of.push(profile_index[combo]);
         }
+        let candidates: Vec<Candidate> = ids
+            .iter()
+            .zip(&profile_of)
+            .map(|(&id, &p)| Candidate::new(id, profiles[p as usize].clone()))
+            .collect();
+        let owner: Vec<u32> = self
+            .kept
+            .iter()
+            .map(|&j| index[reader.journeys[j as usize].candidate as usize])
+            .collect();
         let mut external_ids = ExternalIds::default();
         for &c in &kept_candidates {
             external_ids.push(reader.external_id(c));
@@ -456,7 +465,17 @@ impl Settled {
         } else {
             Vec::new()
         };
-        let applications = Applications::new(&self.pipeline, candidates, journeys)?;
+        // Ids are distinct (two spellings of one UUID were caught when
+        // settling) and every journey's candidate is listed: what
+        // Applications::new would check and hash a million ids to find.
+        let applications = Applications::from_parts(
+            &self.pipeline,
+            candidates,
+            journeys,
+            owner,
+            profiles,
+            profile_of,
+        );
         Ok(Loaded {
             applications,
             load: self.load,
@@ -546,6 +565,7 @@ pub(super) struct Combos {
 const DENSE_COMBINATIONS: u64 = 1 << 20;
 
 impl Combos {
+    /// The combinations of the columns `breakdown` reads.
     pub(super) fn new(reader: &Reader, breakdown: &Breakdown) -> Self {
         let columns: Vec<usize> = reader
             .columns
@@ -555,6 +575,11 @@ impl Combos {
             .filter(|(_, (_, c))| breakdown.characteristics().contains(c))
             .map(|(k, _)| k)
             .collect();
+        Self::of_columns(reader, columns)
+    }
+
+    /// The combinations of these characteristic columns (their indices).
+    fn of_columns(reader: &Reader, columns: Vec<usize>) -> Self {
         let width = reader.columns.characteristics.len();
         let candidates = reader.candidate_keys.len();
         let id = |c: usize, k: usize| reader.profile_ids[c * width + k];
