@@ -102,19 +102,9 @@ impl Applications {
             })?;
             owner.push(*i);
         }
-        let (codes, bounds) = encode(&journeys);
-        let applied = journeys.iter().map(Journey::application_date).collect();
-        Ok(Self {
-            pipeline: pipeline.clone(),
-            candidates,
-            journeys,
-            owner,
-            profiles,
-            profile_of,
-            codes,
-            bounds,
-            applied,
-        })
+        Ok(Self::from_parts(
+            pipeline, candidates, journeys, owner, profiles, profile_of,
+        ))
     }
 
     /// Candidates and journeys a loader has already validated together:
