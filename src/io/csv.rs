@@ -1452,18 +1452,31 @@ impl Reader {
     fn infer_order(&mut self, starts: &[usize]) -> Result<Vec<u16>> {
         let mut dated = Vec::new();
         let mut sequence = Vec::new();
-        let mut edges = Edges::new(self.stage_names.len());
-        for j in 0..self.journeys.len() {
-            if self.spoiled(j) != NONE {
-                continue;
+        // Each core adds its journeys' sequences; merged in order, the
+        // edges are those of adding every sequence in turn.
+        let parts = in_parallel(self.journeys.len(), |range| {
+            let (mut dated, mut sequence) = (Vec::new(), Vec::new());
+            let mut edges = Edges::new(self.stage_names.len());
+            for j in range {
+                if self.spoiled(j) != NONE {
+                    continue;
+                }
+                Self::sequence(
+                    &self.rows[starts[j]..starts[j + 1]],
+                    &mut dated,
+                    &mut sequence,
+                );
+                // Capped below u32::MAX.
+                edges.add_sequence(j as u32, &sequence);
             }
-            Self::sequence(
-                &self.rows[starts[j]..starts[j + 1]],
-                &mut dated,
-                &mut sequence,
-            );
-            // Capped below u32::MAX.
-            edges.add_sequence(j as u32, &sequence);
+            edges
+        });
+        let mut parts = parts.into_iter();
+        let mut edges = parts
+            .next()
+            .unwrap_or_else(|| Edges::new(self.stage_names.len()));
+        for part in parts {
+            edges.merge(part);
         }
         let cycle = match edges.sort() {
             Sorted::Order(order) if order.is_empty() => return Err(self.no_rows(starts)),

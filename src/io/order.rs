@@ -35,6 +35,21 @@ impl Edge {
         }
         self.count += 1;
     }
+
+    /// Adds the evidence of later journeys: the same as adding them one
+    /// by one after these, since an edge's first journey is always its
+    /// first example.
+    fn absorb(&mut self, later: Edge) {
+        if later.count == 0 {
+            return;
+        }
+        match self.count {
+            0 => self.examples = later.examples,
+            1 if later.examples[0] != self.examples[0] => self.examples[1] = later.examples[0],
+            _ => {}
+        }
+        self.count += later.count;
+    }
 }
 
 /// Precedence edges between stages, by interned stage id.
@@ -93,6 +108,20 @@ impl Edges {
             } else {
                 self.dense[usize::from(from) * self.stages + usize::from(to)].add(journey);
             }
+        }
+    }
+
+    /// Adds the edges of later journeys (edges built over the same stages):
+    /// the same as if their sequences had been added here, in order.
+    pub(super) fn merge(&mut self, later: Edges) {
+        for (mine, theirs) in self.present.iter_mut().zip(&later.present) {
+            *mine |= *theirs;
+        }
+        for (mine, theirs) in self.dense.iter_mut().zip(later.dense) {
+            mine.absorb(theirs);
+        }
+        for (key, theirs) in later.sparse {
+            self.sparse.entry(key).or_insert(Edge::EMPTY).absorb(theirs);
         }
     }
 
@@ -238,6 +267,40 @@ impl Edges {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_edges_are_edges_added_in_order() {
+        let sequences: Vec<(u32, Vec<u16>)> = vec![
+            (0, vec![0, 1, 2]),
+            (1, vec![0, 1]),
+            (2, vec![1, 0]),
+            (3, vec![0, 1, 3]),
+            (4, vec![2, 3]),
+            (5, vec![0, 1]),
+        ];
+        for stages in [4, 300] {
+            let mut whole = Edges::new(stages);
+            for (j, s) in &sequences {
+                whole.add_sequence(*j, s);
+            }
+            for cut in 0..=sequences.len() {
+                let (mut first, mut second) = (Edges::new(stages), Edges::new(stages));
+                for (j, s) in &sequences[..cut] {
+                    first.add_sequence(*j, s);
+                }
+                for (j, s) in &sequences[cut..] {
+                    second.add_sequence(*j, s);
+                }
+                first.merge(second);
+                for from in 0..4 {
+                    for to in 0..4 {
+                        assert_eq!(first.edge(from, to), whole.edge(from, to), "cut {cut}");
+                    }
+                }
+                assert_eq!(first.sort(), whole.sort());
+            }
+        }
+    }
 
     #[test]
     fn sorts_and_breaks_ties_by_first_appearance() {

@@ -725,6 +725,41 @@ fn strict_mode_reports_the_first_bad_journey_of_a_large_file() {
     assert_eq!(loaded.external_id(7), Some("C8"));
 }
 
+#[test]
+fn a_large_file_names_the_first_duplicates_and_contradictions_in_file_order() {
+    // Large enough that duplicates and stage order are found on several
+    // threads: what they report must still follow the file.
+    let csv = |duplicated: &[usize], backwards: &[usize]| {
+        let mut text = String::from("candidate,stage,outcome\n");
+        for n in 0..40_000 {
+            let (a, b) = if backwards.contains(&n) {
+                ("interview", "sift")
+            } else {
+                ("sift", "interview")
+            };
+            text.push_str(&format!("C{n},{a},passed\nC{n},{b},passed\n"));
+            if duplicated.contains(&n) {
+                text.push_str(&format!("C{n},{b},failed\n"));
+            }
+        }
+        text
+    };
+    match strict(&csv(&[30_000, 150], &[])) {
+        Err(Error::CsvDuplicateResult { candidate, .. }) => assert_eq!(candidate, "C150"),
+        other => panic!("{other:?}"),
+    }
+    let loaded = lenient(csv(&[30_000, 150], &[]).as_bytes()).unwrap();
+    assert_accounted(&loaded);
+    assert_eq!(loaded.applications.journeys().len(), 40_000 - 2);
+    let error = strict(&csv(&[], &[20_000, 39_000, 39_001])).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "stage order is contradictory: C0 and C1 and 39995 others go sift → interview, \
+         C20000 and C39000 and 1 other go interview → sift; give the stage order explicitly, \
+         or correct these candidates"
+    );
+}
+
 // Lenient loads set aside what is bad, and account for every row.
 
 #[test]

@@ -88,37 +88,47 @@ impl Reader {
         let journeys = self.journeys.len();
         let rows_of = |j: usize| starts[j]..starts[j + 1];
 
-        // Two rows for one stage of one journey.
+        // Two rows for one stage of one journey, found on every core and
+        // reported in journey order.
         let stages = self.stage_names.len().max(self.given_index.len());
-        let mut seen = vec![NONE; stages];
-        let mut seen_line = vec![0u64; stages];
-        for j in 0..journeys {
-            if self.spoiled(j) != NONE {
-                continue;
-            }
-            for r in rows_of(j) {
-                let row = self.rows[r];
-                let s = usize::from(row.stage);
-                // j < NONE: journeys are capped below it.
-                if seen[s] == j as u32 {
-                    let error = Error::CsvDuplicateResult {
-                        candidate: self.external(j),
-                        application: self.application_of(j),
-                        stage: self.stage_name(row.stage),
-                        first_line: seen_line[s],
-                        line: row.line,
-                    };
-                    if !self.lenient {
-                        return Err(error);
+        let found = in_parallel(journeys, |range| {
+            let mut seen = vec![NONE; stages];
+            let mut seen_line = vec![0u64; stages];
+            let mut found: Vec<(usize, u16, u64, u64)> = Vec::new();
+            for j in range {
+                if self.spoiled(j) != NONE {
+                    continue;
+                }
+                for r in rows_of(j) {
+                    let row = self.rows[r];
+                    let s = usize::from(row.stage);
+                    // j < NONE: journeys are capped below it.
+                    if seen[s] == j as u32 {
+                        found.push((j, row.stage, seen_line[s], row.line));
+                        break;
                     }
-                    self.spoil_journey(j, error.to_string());
+                    seen[s] = j as u32;
+                    seen_line[s] = row.line;
+                }
+                if !self.lenient && !found.is_empty() {
                     break;
                 }
-                seen[s] = j as u32;
-                seen_line[s] = row.line;
             }
+            found
+        });
+        for (j, stage, first_line, line) in found.into_iter().flatten() {
+            let error = Error::CsvDuplicateResult {
+                candidate: self.external(j),
+                application: self.application_of(j),
+                stage: self.stage_name(stage),
+                first_line,
+                line,
+            };
+            if !self.lenient {
+                return Err(error);
+            }
+            self.spoil_journey(j, error.to_string());
         }
-        drop((seen, seen_line));
 
         self.check_uuid_spellings()?;
 
