@@ -8,10 +8,12 @@ undefined (null/NaN) when nobody was decided. Dates are parsed as dates, as
 the Rust loader does. The Rust loader also validates every journey, which
 this does not.
 
-Run by hand, not in CI, on the file the bench reads:
+Run by hand, not in CI, on the file the bench reads, in turn with the
+Rust side timed the same way (best of N, end to end in one process):
 
     cargo run --release --example write_synthetic_csv -- /tmp/force-year.csv
-    /work/venv/bin/python benches/compare_polars.py /tmp/force-year.csv
+    cargo run --release --example time_csv -- /tmp/force-year.csv
+    python benches/compare_polars.py /tmp/force-year.csv
     POSITIVE_ACTION_CSV=/tmp/force-year.csv cargo bench --bench csv
 
 Each tool is timed best of 5 (or --repeat N), end to end: read, group,
