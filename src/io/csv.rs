@@ -1449,6 +1449,22 @@ impl Reader {
     /// takes the one the fewest journeys reach from the stages left (then
     /// the first to appear); the journeys that take a step backwards
     /// against that order are set aside.
+    /// Journey j's sequence into `sequence`, unless it was set aside
+    /// (then false).
+    fn sequence_of(
+        &self,
+        starts: &[usize],
+        j: usize,
+        dated: &mut Vec<(NaiveDate, usize)>,
+        sequence: &mut Vec<u16>,
+    ) -> bool {
+        if self.spoiled(j) != NONE {
+            return false;
+        }
+        Self::sequence(&self.rows[starts[j]..starts[j + 1]], dated, sequence);
+        true
+    }
+
     fn infer_order(&mut self, starts: &[usize]) -> Result<Vec<u16>> {
         let mut dated = Vec::new();
         let mut sequence = Vec::new();
@@ -1458,16 +1474,10 @@ impl Reader {
             let (mut dated, mut sequence) = (Vec::new(), Vec::new());
             let mut edges = Edges::new(self.stage_names.len());
             for j in range {
-                if self.spoiled(j) != NONE {
-                    continue;
+                if self.sequence_of(starts, j, &mut dated, &mut sequence) {
+                    // Capped below u32::MAX.
+                    edges.add_sequence(j as u32, &sequence);
                 }
-                Self::sequence(
-                    &self.rows[starts[j]..starts[j + 1]],
-                    &mut dated,
-                    &mut sequence,
-                );
-                // Capped below u32::MAX.
-                edges.add_sequence(j as u32, &sequence);
             }
             edges
         });
@@ -1511,14 +1521,9 @@ impl Reader {
         }
         let mut used = vec![false; self.stage_names.len()];
         for j in 0..self.journeys.len() {
-            if self.spoiled(j) != NONE {
+            if !self.sequence_of(starts, j, &mut dated, &mut sequence) {
                 continue;
             }
-            Self::sequence(
-                &self.rows[starts[j]..starts[j + 1]],
-                &mut dated,
-                &mut sequence,
-            );
             let backwards = sequence
                 .windows(2)
                 .find(|w| place[usize::from(w[0])] > place[usize::from(w[1])]);
