@@ -2,91 +2,15 @@
 //! line, per stage and group.
 
 use std::fmt;
-use std::str::FromStr;
 
-use crate::breakdown::{Breakdown, Group};
-use crate::error::{Error, Result};
-use crate::funnel_counts::{FunnelCounts, StageCounts};
-use crate::pipeline::Stage;
-use crate::stage_time::{DaysSummary, StageTimes};
+use crate::counts::RateBasis;
+use crate::counts::funnel_counts::{FunnelCounts, StageCounts};
+use crate::counts::stage_time::{DaysSummary, StageTimes};
+use crate::error::Result;
+use crate::records::breakdown::{Breakdown, Group};
+use crate::records::pipeline::Stage;
+use crate::stats::rate as ratio;
 use crate::text_table::{TextTable, decimal, percent};
-
-/// Which candidates a pass rate divides by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum RateBasis {
-    /// passed / (passed + failed): withdrawals are attrition, not selection.
-    /// The default.
-    #[default]
-    Decided,
-    /// passed / entered, where entered = passed + failed + withdrew +
-    /// pending.
-    Entered,
-}
-
-impl RateBasis {
-    /// The pass rate of a cell on this basis; `None` when the denominator
-    /// is zero.
-    pub fn pass_rate(self, counts: &StageCounts) -> Option<f64> {
-        let denominator = match self {
-            Self::Decided => counts.decided(),
-            Self::Entered => counts.entered(),
-        };
-        ratio(counts.passed, denominator)
-    }
-
-    /// The denominator of the pass rate on this basis.
-    pub fn denominator(self, counts: &StageCounts) -> u64 {
-        match self {
-            Self::Decided => counts.decided(),
-            Self::Entered => counts.entered(),
-        }
-    }
-}
-
-impl FromStr for RateBasis {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim() {
-            "decided" => Ok(Self::Decided),
-            "entered" => Ok(Self::Entered),
-            _ => Err(Error::InvalidOption {
-                name: "rate_basis",
-                value: s.to_owned(),
-                expected: "decided or entered",
-            }),
-        }
-    }
-}
-
-impl fmt::Display for RateBasis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Decided => "decided",
-            Self::Entered => "entered",
-        })
-    }
-}
-
-/// The ratio of two rates, (x1/n1) / (x2/n2), computed as one division of
-/// exact products, (x1·n2) / (x2·n1), so that a ratio of exactly 4/5 is
-/// 0.8 and not 0.7999999999999999. Undefined when either denominator or the
-/// second rate is zero.
-pub(crate) fn rate_ratio(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<f64> {
-    if n1 == 0 || n2 == 0 || x2 == 0 {
-        return None;
-    }
-    let num = u128::from(x1) * u128::from(n2);
-    let den = u128::from(x2) * u128::from(n1);
-    Some(num as f64 / den as f64)
-}
-
-/// `numerator / denominator`, undefined (never 0, never NaN) when the
-/// denominator is zero.
-pub(crate) fn ratio(numerator: u64, denominator: u64) -> Option<f64> {
-    (denominator > 0).then(|| numerator as f64 / denominator as f64)
-}
 
 /// One group at one stage.
 #[derive(Debug, Clone, PartialEq)]

@@ -140,98 +140,22 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
-mod applications;
-mod breakdown;
-mod candidate;
-mod characteristic;
-mod check;
-mod decomposition;
-mod disclosure;
+pub mod counts;
 mod error;
-mod funnel;
-mod funnel_counts;
-mod impact;
-mod journey;
-mod period;
-mod pipeline;
-mod profile;
-pub mod report;
-mod stage_time;
-pub mod stats;
-mod stratified_impact;
-mod text_table;
-// Workforce
-mod attrition;
-mod benchmark;
-mod declaration;
-mod disproportionality;
-mod headcount;
-mod rank_structure;
-mod representation;
-mod target;
-mod workforce;
-// Input
+pub mod funnel;
+pub mod impact;
+pub mod interventions;
 pub mod io;
-// Interventions
-mod evaluation;
-mod intervention;
-mod lawful_basis;
+pub mod records;
+pub mod report;
+pub mod stats;
+mod text_table;
+pub mod workforce;
 
-pub use applications::{Applications, PeriodSelection};
-pub use breakdown::{Breakdown, Group};
-pub use candidate::{Candidate, CandidateId};
-pub use characteristic::{
-    Category, Characteristic, NOT_RECORDED, PREFER_NOT_TO_SAY, ProtectedCharacteristic,
-};
-pub use check::{AdverseImpactFindings, Finding, check_no_adverse_impact};
-pub use decomposition::{Decomposition, StageContribution};
-pub use error::{Error, Result};
-pub use funnel::{BottomLine, Funnel, FunnelRow, FunnelStage, RateBasis};
-pub use funnel_counts::{CountRecord, Counting, FunnelCounts, StageCounts};
-pub use impact::{
-    AdverseImpactRule, GroupImpact, ImpactAnalysis, ImpactOptions, ReferencePolicy, StageImpact,
-};
-pub use journey::{Journey, JourneyRecord, JourneyStep, Outcome, StageResult};
-pub use period::Period;
-pub use pipeline::{MAX_STAGES, Pipeline, PipelineKind, Rank, Stage};
-pub use profile::{Disclosed, Profile};
-pub use stage_time::{DaysSummary, StageTimes};
-pub use stratified_impact::{StratifiedGroup, StratifiedImpact, StratifiedStage, Stratum};
-// Workforce
-pub use attrition::{
-    Attrition, AttritionChange, AttritionChangeRow, AttritionComparison, AttritionRecord,
-    AttritionRow,
-};
-pub use benchmark::Benchmark;
-pub use declaration::{
-    Declaration, DeclarationRecord, DeclarationRow, ImpactRatioBounds, RepresentationBounds,
-    UndeclaredFlag,
-};
-pub use disproportionality::{
-    Comparator, Disproportionality, DisproportionalityRecord, DisproportionalityRow,
-};
-pub use headcount::{Headcount, HeadcountRecord};
-pub use rank_structure::{RankBand, RankStructure};
-pub use representation::{
-    HeadcountChange, HeadcountChangeRow, HeadcountChangeSection, Margin, Position, Representation,
-    RepresentationRow, RepresentationSection, Scope,
-};
-pub use target::{ExpectedLeavers, TargetFinding, TargetPlan, TargetRequirement, TargetTable};
-pub use workforce::{Person, Unit, Workforce};
-// Interventions
-pub use evaluation::{
-    BeforeAfter, Comparison, DateBasis, EvaluationOptions, GapClosure, GapReference,
-    GroupComparison, InterventionEvaluation, NamedPeriod, ParticipantRule, ParticipationSummary,
-    Proportion, RatioToReference, SELF_SELECTION_CAVEAT, SetAside, StageEvaluation, Stratification,
-    StratifiedComparison, StratumComparison,
-};
-pub use intervention::{
-    Cohort, Completion, Delivery, Eligibility, Intervention, InterventionKind, LawfulBasis,
-    Participation, ParticipationRecord, PreferentialTreatment, Section158Condition,
-};
-pub use lawful_basis::{
-    Banding, DisadvantageEvidence, EvidenceFinding, Merit, PositiveActionEvidence,
-    QualificationRule, RecordedCandidate, RepresentationFigure, RuleApplication, ScoreBand,
-    TieBreak, TieBreakCase, TieBreakCondition, TieBreakDecision, TieBreakRule, TiedCandidate,
-    UnderRepresentationEvidence,
-};
+pub use counts::*;
+pub use error::{AdverseImpactFinding, AdverseImpactFindings, Error, Result};
+pub use funnel::{BottomLine, Funnel, FunnelRow, FunnelStage};
+pub use impact::*;
+pub use interventions::*;
+pub use records::*;
+pub use workforce::*;

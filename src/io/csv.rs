@@ -20,19 +20,20 @@ use chrono::NaiveDate;
 
 use super::intern::{Interner, KeyTable, same};
 use super::order::{self, Edges, Sorted};
+pub use crate::error::{OrderConflict, SetAside};
 
 mod batch;
 mod settle;
 
 use self::batch::Fields;
-use crate::applications::Applications;
-use crate::breakdown::Breakdown;
-use crate::characteristic::{Category, Characteristic};
+use crate::counts::funnel_counts::{Counting, FunnelCounts};
+use crate::counts::stage_time::StageTimes;
 use crate::error::{Error, Result};
-use crate::funnel_counts::{Counting, FunnelCounts};
-use crate::journey::Outcome;
-use crate::pipeline::{MAX_STAGES, Pipeline, PipelineKind, Stage};
-use crate::stage_time::StageTimes;
+use crate::records::applications::Applications;
+use crate::records::breakdown::Breakdown;
+use crate::records::characteristic::{Category, Characteristic};
+use crate::records::journey::Outcome;
+use crate::records::pipeline::{MAX_STAGES, Pipeline, PipelineKind, Stage};
 
 /// "Nothing here" in the `u32` indices below.
 const NONE: u32 = u32::MAX;
@@ -217,19 +218,6 @@ impl fmt::Debug for CsvOptions {
     }
 }
 
-/// A row set aside by a lenient load.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SetAside {
-    /// The line the row starts on (the header is line 1).
-    pub line: u64,
-    /// The row's candidate (external id), when it could be read.
-    pub candidate: Option<String>,
-    /// Why: the error a strict load would have stopped with, or the journey
-    /// problem the row was set aside with.
-    pub reason: String,
-}
-
 /// What a load read, used and set aside.
 ///
 /// `rows_read == rows_used + rows_set_aside`, always.
@@ -246,35 +234,6 @@ pub struct LoadReport {
     pub set_aside: Vec<SetAside>,
     /// Where the stage order came from.
     pub stage_order: StageOrder,
-}
-
-/// One step of a contradictory stage order: candidates who went from one
-/// stage straight to another.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct OrderConflict {
-    /// The stage they went from.
-    pub from: String,
-    /// The stage they went to next.
-    pub to: String,
-    /// Up to two of them (external ids), the first in the file.
-    pub candidates: Vec<String>,
-    /// How many journeys took this step.
-    pub journeys: u64,
-}
-
-impl fmt::Display for OrderConflict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let named = self.candidates.len() as u64;
-        let others = self.journeys.saturating_sub(named);
-        f.write_str(&self.candidates.join(" and "))?;
-        match others {
-            0 => {}
-            1 => f.write_str(" and 1 other")?,
-            n => write!(f, " and {n} others")?,
-        }
-        let verb = if self.journeys == 1 { "goes" } else { "go" };
-        write!(f, " {verb} {} → {}", self.from, self.to)
-    }
 }
 
 /// Applications read from a CSV, the load report, and what the CSV held
@@ -1531,7 +1490,7 @@ impl Reader {
                 Some(step) => {
                     let reason = format!(
                         "set aside: candidates contradict each other on the stage order (for example {}), and this journey goes {} → {}, against the order most journeys take",
-                        super::list_conflicts(&conflicts),
+                        crate::error::list_conflicts(&conflicts),
                         self.stage_name(step[0]),
                         self.stage_name(step[1])
                     );

@@ -2,19 +2,21 @@
 
 use std::collections::HashSet;
 
-use crate::applications::Applications;
-use crate::benchmark::Benchmark;
-use crate::breakdown::Breakdown;
-use crate::candidate::Candidate;
+use crate::counts::RateBasis;
+use crate::counts::funnel_counts::{CountRecord, Counting, FunnelCounts};
+use crate::counts::headcount::Headcount;
 use crate::error::{Error, Result};
-use crate::funnel::RateBasis;
-use crate::funnel_counts::{CountRecord, Counting, FunnelCounts};
-use crate::headcount::Headcount;
-use crate::impact::{AdverseImpactRule, ImpactOptions, ReferencePolicy};
-use crate::journey::{Journey, JourneyRecord};
-use crate::pipeline::Pipeline;
-use crate::representation::Representation;
-use crate::stratified_impact::Stratum;
+use crate::impact::analysis::ImpactOptions;
+use crate::impact::reference::ReferencePolicy;
+use crate::impact::strata::Stratum;
+use crate::records::applications::Applications;
+use crate::records::benchmark::Benchmark;
+use crate::records::breakdown::Breakdown;
+use crate::records::candidate::Candidate;
+use crate::records::journey::{Journey, JourneyRecord};
+use crate::records::pipeline::Pipeline;
+use crate::stats::AdverseImpactRule;
+use crate::workforce::representation::Representation;
 
 use super::{LoadSummary, ReportOptions, SetAsideRecord};
 

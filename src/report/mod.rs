@@ -7,21 +7,22 @@
 //! size (`min_cell`) is safe to publish: small counts, and everything that
 //! would let them be worked out, are withheld.
 
+mod disclosure;
 mod input;
 mod svg;
 mod text;
 
 pub use input::{AnalysisSpec, PreparedInput, ReportInput, StratumInput, WorkforceInput};
 
-use crate::breakdown::{Breakdown, Group};
-use crate::decomposition::Decomposition;
+use crate::counts::funnel_counts::FunnelCounts;
 use crate::error::Result;
-use crate::evaluation::InterventionEvaluation;
-use crate::funnel_counts::FunnelCounts;
-use crate::impact::{GroupImpact, ImpactAnalysis, ImpactOptions, StageImpact};
-use crate::representation::Representation;
+use crate::impact::analysis::{GroupImpact, ImpactAnalysis, ImpactOptions, StageImpact};
+use crate::impact::decomposition::Decomposition;
+use crate::impact::strata::{StratifiedImpact, Stratum};
+use crate::interventions::evaluation::InterventionEvaluation;
+use crate::records::breakdown::{Breakdown, Group};
 use crate::stats::{FisherExact, Shortfall, ZTest};
-use crate::stratified_impact::{StratifiedImpact, Stratum};
+use crate::workforce::representation::Representation;
 
 /// One group at one stage, as published. Every field is optional: `null`
 /// is either undefined (the stage's notes say why) or withheld by
@@ -329,7 +330,7 @@ impl Report {
         let mut report = Self::from_analysis(&analysis, &options.breakdown);
         report.stratified = stratified;
         if options.min_cell > 1 {
-            crate::disclosure::suppress(&mut report, options.min_cell);
+            crate::report::disclosure::suppress(&mut report, options.min_cell);
         }
         Ok(report)
     }

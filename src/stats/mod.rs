@@ -55,15 +55,19 @@
 //! - Breslow-Day with Tarone's adjustment follows statsmodels'
 //!   `StratifiedTable.test_equal_odds(adjust=True)`.
 
+mod adverse_impact_rule;
 mod fisher;
 mod practical;
 mod proportions;
+mod rates;
 mod stratified;
 mod table;
 
+pub use adverse_impact_rule::AdverseImpactRule;
 pub use fisher::FisherExact;
 pub use practical::Shortfall;
 pub use proportions::{ChiSquare, ZTest};
+pub use rates::{compare_rates, rate, rate_ratio};
 pub use stratified::{BreslowDay, MantelHaenszel, Strata};
 pub use table::{MAX_TOTAL, TwoByTwo};
 

@@ -3,7 +3,8 @@
 //! Courts and regulators ask beside the statistics how large a disparity is
 //! in people, and whether it would survive a change of one or two outcomes.
 
-use super::table::{TwoByTwo, impact_ratio_of};
+use super::rates::rate_ratio;
+use super::table::TwoByTwo;
 use crate::error::{Error, Result};
 
 /// The focal group's shortfall of passes, three ways.
@@ -86,7 +87,7 @@ impl TwoByTwo {
             _ => return 0,
         };
         // Monotone in s, and true at s = n1 − a, where the ratio is n2/c ≥ 1.
-        let reaches = |s: u64| impact_ratio_of(a + s, n1, c, n2).is_some_and(|ir| ir >= threshold);
+        let reaches = |s: u64| rate_ratio(a + s, n1, c, n2).is_some_and(|ir| ir >= threshold);
         let most = n1 - a;
         // The real-valued answer, then a galloping search from it: the
         // estimate is off by at most a few units, so this takes a few steps.

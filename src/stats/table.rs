@@ -1,5 +1,6 @@
 //! The two-by-two table of counts that every test in this module reads.
 
+use super::rates::rate;
 use crate::error::{Error, Result};
 
 /// The largest grand total a [`TwoByTwo`] accepts: 2⁵³.
@@ -157,7 +158,7 @@ impl TwoByTwo {
     /// rates. So a ratio of exactly 4/5 is exactly `0.8`, and not adverse,
     /// where (32/100)/(60/150) would give 0.7999999999999999.
     pub fn impact_ratio(&self) -> Option<f64> {
-        impact_ratio_of(
+        super::rates::rate_ratio(
             self.focal_passed,
             self.focal_total(),
             self.reference_passed,
@@ -177,28 +178,6 @@ impl TwoByTwo {
     pub(crate) fn rows_nonempty(&self) -> bool {
         self.focal_total() > 0 && self.reference_total() > 0
     }
-}
-
-/// `x / n` in `f64`, `None` when `n` is 0.
-fn rate(x: u64, n: u64) -> Option<f64> {
-    (n > 0).then(|| x as f64 / n as f64)
-}
-
-/// The impact ratio exactly as [`TwoByTwo::impact_ratio`] computes it, for a
-/// focal group with `passed` of `focal_total`. Shared with the shortfall so
-/// that `to_threshold` agrees bit for bit with the four-fifths flag.
-pub(crate) fn impact_ratio_of(
-    passed: u64,
-    focal_total: u64,
-    reference_passed: u64,
-    reference_total: u64,
-) -> Option<f64> {
-    if focal_total == 0 || reference_total == 0 || reference_passed == 0 {
-        return None;
-    }
-    let num = u128::from(passed) * u128::from(reference_total);
-    let den = u128::from(reference_passed) * u128::from(focal_total);
-    Some(num as f64 / den as f64)
 }
 
 /// The unvalidated form a table is deserialised from.

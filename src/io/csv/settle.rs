@@ -15,16 +15,16 @@ use super::{
     CsvCounts, ExternalIds, LoadReport, Loaded, NONE, Reader, Row, SetAside, StageOrder,
     in_parallel,
 };
-use crate::applications::{Applications, OUTCOMES};
-use crate::breakdown::{Breakdown, GroupInterner};
-use crate::candidate::{Candidate, CandidateId};
-use crate::characteristic::Category;
+use crate::counts::funnel_counts::{Counting, FunnelCounts};
+use crate::counts::stage_time::StageTimes;
 use crate::error::{Error, Result};
-use crate::funnel_counts::{Counting, FunnelCounts};
-use crate::journey::{Broken, Journey, Rules, Step};
-use crate::pipeline::{Pipeline, PipelineKind};
-use crate::profile::Profile;
-use crate::stage_time::StageTimes;
+use crate::records::applications::{Applications, OUTCOMES};
+use crate::records::breakdown::{Breakdown, GroupInterner};
+use crate::records::candidate::{Candidate, CandidateId};
+use crate::records::characteristic::Category;
+use crate::records::journey::{Broken, Journey, Rules, Step};
+use crate::records::pipeline::{Pipeline, PipelineKind};
+use crate::records::profile::Profile;
 
 /// Journeys settled and validated: the valid ones as coded steps in
 /// pipeline order, everything else accounted for in the load report.

@@ -1,0 +1,1934 @@
+//! Positive action interventions: what they are, which stages and groups
+//! they target, their cohorts and lawful basis, and who took part.
+//!
+//! The model refuses what the Equality Act 2010 does not allow. An
+//! intervention that targets groups must name a basis of positive action,
+//! and a measure that decides selection by group (a lower pass mark,
+//! reserved places, a quota, automatic preference) cannot be built, except
+//! as more favourable treatment of disabled people under s.13(3).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::records::breakdown::Group;
+use crate::records::candidate::CandidateId;
+use crate::records::characteristic::ProtectedCharacteristic;
+use crate::records::period::Period;
+use crate::records::pipeline::{Pipeline, PipelineKind, Stage};
+use crate::records::profile::Profile;
+
+/// What kind of positive action measure an intervention is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "KindSpec", into = "KindSpec"))]
+#[non_exhaustive]
+pub enum InterventionKind {
+    /// An attraction or familiarisation session, such as British Transport
+    /// Police's "Thinking of Joining Us".
+    AttractionSession,
+    /// A workshop on the application form.
+    ApplicationWorkshop,
+    /// A workshop that prepares for the interview.
+    InterviewWorkshop,
+    /// Preparation for the assessment centre.
+    AssessmentCentrePreparation,
+    /// Preparation for the fitness test.
+    FitnessTestPreparation,
+    /// Preparation for an exam, such as the legal knowledge exam.
+    ExamPreparation,
+    /// Mentoring.
+    Mentoring,
+    /// Buddying.
+    Buddying,
+    /// Coaching.
+    Coaching,
+    /// A development programme, such as Wiltshire's "We Rise".
+    DevelopmentProgramme,
+    /// A reasonable adjustment to the process (s.20).
+    ReasonableAdjustment,
+    /// A guaranteed interview for disabled candidates who meet the minimum
+    /// requirements (s.13(3)).
+    GuaranteedInterview,
+    /// Preference in a tie between candidates as qualified as each other
+    /// (s.159).
+    TieBreak,
+    /// Any other measure, by name.
+    Other(String),
+}
+
+impl InterventionKind {
+    /// Another kind of measure, by name.
+    ///
+    /// # Errors
+    /// [`Error::EmptyName`] if the name is blank.
+    pub fn other(name: &str) -> Result<Self> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::EmptyName {
+                what: "intervention kind",
+            });
+        }
+        Ok(Self::Other(name.to_owned()))
+    }
+}
+
+impl fmt::Display for InterventionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::AttractionSession => "attraction or familiarisation session",
+            Self::ApplicationWorkshop => "application workshop",
+            Self::InterviewWorkshop => "interview workshop",
+            Self::AssessmentCentrePreparation => "assessment centre preparation",
+            Self::FitnessTestPreparation => "fitness test preparation",
+            Self::ExamPreparation => "exam preparation",
+            Self::Mentoring => "mentoring",
+            Self::Buddying => "buddying",
+            Self::Coaching => "coaching",
+            Self::DevelopmentProgramme => "development programme",
+            Self::ReasonableAdjustment => "reasonable adjustment",
+            Self::GuaranteedInterview => "guaranteed interview",
+            Self::TieBreak => "tie-break",
+            Self::Other(name) => name,
+        })
+    }
+}
+
+/// The serde form of [`InterventionKind`]: a blank `other` name is refused.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KindSpec {
+    AttractionSession,
+    ApplicationWorkshop,
+    InterviewWorkshop,
+    AssessmentCentrePreparation,
+    FitnessTestPreparation,
+    ExamPreparation,
+    Mentoring,
+    Buddying,
+    Coaching,
+    DevelopmentProgramme,
+    ReasonableAdjustment,
+    GuaranteedInterview,
+    TieBreak,
+    Other(String),
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<KindSpec> for InterventionKind {
+    type Error = Error;
+    fn try_from(k: KindSpec) -> Result<Self> {
+        Ok(match k {
+            KindSpec::AttractionSession => Self::AttractionSession,
+            KindSpec::ApplicationWorkshop => Self::ApplicationWorkshop,
+            KindSpec::InterviewWorkshop => Self::InterviewWorkshop,
+            KindSpec::AssessmentCentrePreparation => Self::AssessmentCentrePreparation,
+            KindSpec::FitnessTestPreparation => Self::FitnessTestPreparation,
+            KindSpec::ExamPreparation => Self::ExamPreparation,
+            KindSpec::Mentoring => Self::Mentoring,
+            KindSpec::Buddying => Self::Buddying,
+            KindSpec::Coaching => Self::Coaching,
+            KindSpec::DevelopmentProgramme => Self::DevelopmentProgramme,
+            KindSpec::ReasonableAdjustment => Self::ReasonableAdjustment,
+            KindSpec::GuaranteedInterview => Self::GuaranteedInterview,
+            KindSpec::TieBreak => Self::TieBreak,
+            KindSpec::Other(name) => Self::other(&name)?,
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<InterventionKind> for KindSpec {
+    fn from(k: InterventionKind) -> Self {
+        match k {
+            InterventionKind::AttractionSession => Self::AttractionSession,
+            InterventionKind::ApplicationWorkshop => Self::ApplicationWorkshop,
+            InterventionKind::InterviewWorkshop => Self::InterviewWorkshop,
+            InterventionKind::AssessmentCentrePreparation => Self::AssessmentCentrePreparation,
+            InterventionKind::FitnessTestPreparation => Self::FitnessTestPreparation,
+            InterventionKind::ExamPreparation => Self::ExamPreparation,
+            InterventionKind::Mentoring => Self::Mentoring,
+            InterventionKind::Buddying => Self::Buddying,
+            InterventionKind::Coaching => Self::Coaching,
+            InterventionKind::DevelopmentProgramme => Self::DevelopmentProgramme,
+            InterventionKind::ReasonableAdjustment => Self::ReasonableAdjustment,
+            InterventionKind::GuaranteedInterview => Self::GuaranteedInterview,
+            InterventionKind::TieBreak => Self::TieBreak,
+            InterventionKind::Other(name) => Self::Other(name),
+        }
+    }
+}
+
+/// The condition of s.158(1) of the Equality Act 2010 that general positive
+/// action answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Section158Condition {
+    /// Persons who share the characteristic suffer a disadvantage connected
+    /// to it (s.158(1)(a)).
+    Disadvantage,
+    /// They have needs different from those of persons who do not share it
+    /// (s.158(1)(b)).
+    DifferentNeeds,
+    /// Their participation in an activity is disproportionately low
+    /// (s.158(1)(c)).
+    LowParticipation,
+}
+
+impl Section158Condition {
+    /// The paragraph of the Act: `s.158(1)(a)`, `(b)` or `(c)`.
+    pub const fn section(self) -> &'static str {
+        match self {
+            Self::Disadvantage => "s.158(1)(a)",
+            Self::DifferentNeeds => "s.158(1)(b)",
+            Self::LowParticipation => "s.158(1)(c)",
+        }
+    }
+}
+
+impl fmt::Display for Section158Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Disadvantage => "disadvantage",
+            Self::DifferentNeeds => "different needs",
+            Self::LowParticipation => "disproportionately low participation",
+        })
+    }
+}
+
+/// The lawful basis of an intervention under the Equality Act 2010.
+///
+/// ```
+/// use positive_action::{LawfulBasis, Section158Condition};
+///
+/// let basis = LawfulBasis::Section158(Section158Condition::LowParticipation);
+/// assert_eq!(basis.section(), "s.158(1)(c)");
+/// assert!(basis.is_positive_action());
+/// assert!(!LawfulBasis::OpenToAll.is_positive_action());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum LawfulBasis {
+    /// General positive action (s.158): support for people who share a
+    /// protected characteristic, to overcome a disadvantage, meet different
+    /// needs or raise disproportionately low participation.
+    #[cfg_attr(feature = "serde", serde(rename = "section_158"))]
+    Section158(Section158Condition),
+    /// Preference in recruitment or promotion between candidates as
+    /// qualified as each other (s.159).
+    #[cfg_attr(feature = "serde", serde(rename = "section_159_tie_break"))]
+    Section159TieBreak,
+    /// More favourable treatment of disabled people, which is not
+    /// discrimination against people who are not disabled (s.13(3)).
+    #[cfg_attr(feature = "serde", serde(rename = "section_13_3_disability"))]
+    DisabilityFavourableTreatment,
+    /// The duty to make reasonable adjustments (s.20).
+    #[cfg_attr(feature = "serde", serde(rename = "section_20_reasonable_adjustment"))]
+    ReasonableAdjustment,
+    /// Open to everyone: not positive action at all.
+    OpenToAll,
+}
+
+impl LawfulBasis {
+    /// The section of the Act, or `none` for open to all.
+    pub const fn section(self) -> &'static str {
+        match self {
+            Self::Section158(c) => c.section(),
+            Self::Section159TieBreak => "s.159",
+            Self::DisabilityFavourableTreatment => "s.13(3)",
+            Self::ReasonableAdjustment => "s.20",
+            Self::OpenToAll => "none",
+        }
+    }
+
+    /// Whether this is positive action (s.158 or s.159).
+    pub const fn is_positive_action(self) -> bool {
+        matches!(self, Self::Section158(_) | Self::Section159TieBreak)
+    }
+}
+
+impl fmt::Display for LawfulBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Section158(c) => write!(f, "positive action, {} ({c})", c.section()),
+            Self::Section159TieBreak => f.write_str("tie-break, s.159"),
+            Self::DisabilityFavourableTreatment => {
+                f.write_str("favourable treatment of disabled people, s.13(3)")
+            }
+            Self::ReasonableAdjustment => f.write_str("reasonable adjustment, s.20"),
+            Self::OpenToAll => f.write_str("open to all"),
+        }
+    }
+}
+
+/// Who may take part: everyone, or candidates in any of a list of target
+/// groups.
+///
+/// A target group is a [`Group`] over one or more characteristics:
+/// `{sex: female}`, `{ethnicity: Black}`, or intersectional
+/// `{sex: female, staff_network: member}`. A candidate is eligible when
+/// their profile has every category of at least one target group. Target
+/// groups are declared categories: prefer-not-to-say and not-recorded are
+/// never targeted.
+///
+/// ```
+/// use positive_action::{Eligibility, Group, Profile};
+///
+/// let eligibility = Eligibility::any_of([
+///     Group::parse([("sex", "female")])?,
+///     Group::parse([("ethnicity", "Black")])?,
+/// ])?;
+/// assert!(eligibility.admits(&Profile::parse([("sex", "female"), ("ethnicity", "White")])?));
+/// assert!(!eligibility.admits(&Profile::parse([("sex", "male"), ("ethnicity", "White")])?));
+/// assert!(Eligibility::any_of([]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "EligibilitySpec", into = "EligibilitySpec")
+)]
+pub struct Eligibility {
+    // Empty means open to all; otherwise sorted and unique.
+    groups: Vec<Group>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EligibilitySpec {
+    OpenToAll,
+    AnyOf(Vec<Group>),
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<EligibilitySpec> for Eligibility {
+    type Error = Error;
+    fn try_from(s: EligibilitySpec) -> Result<Self> {
+        match s {
+            EligibilitySpec::OpenToAll => Ok(Self::open_to_all()),
+            EligibilitySpec::AnyOf(groups) => Self::any_of(groups),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Eligibility> for EligibilitySpec {
+    fn from(e: Eligibility) -> Self {
+        if e.groups.is_empty() {
+            Self::OpenToAll
+        } else {
+            Self::AnyOf(e.groups)
+        }
+    }
+}
+
+impl Eligibility {
+    /// Everyone may take part.
+    pub fn open_to_all() -> Self {
+        Self { groups: Vec::new() }
+    }
+
+    /// Candidates in any of these target groups may take part.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] for no groups, a group with no
+    /// characteristic, a group with prefer-not-to-say or not-recorded, or a
+    /// group given twice.
+    pub fn any_of(groups: impl IntoIterator<Item = Group>) -> Result<Self> {
+        let mut groups: Vec<Group> = groups.into_iter().collect();
+        let invalid = |value: String, expected| Error::InvalidOption {
+            name: "eligibility",
+            value,
+            expected,
+        };
+        if groups.is_empty() {
+            return Err(invalid(
+                "no target groups".to_owned(),
+                "at least one target group, or open to all",
+            ));
+        }
+        for g in &groups {
+            if g.entries().len() == 0 {
+                return Err(invalid(
+                    g.to_string(),
+                    "a target group with at least one characteristic",
+                ));
+            }
+            if g.is_unknown() {
+                return Err(invalid(
+                    g.to_string(),
+                    "declared categories only: prefer not to say and not recorded are never targeted",
+                ));
+            }
+        }
+        groups.sort();
+        if let Some(w) = groups.windows(2).find(|w| w[0] == w[1]) {
+            return Err(invalid(
+                w[0].to_string(),
+                "each target group once: this one is given twice",
+            ));
+        }
+        Ok(Self { groups })
+    }
+
+    /// Whether everyone may take part.
+    pub fn is_open_to_all(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The target groups, sorted; empty when open to all.
+    pub fn target_groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// Whether a candidate with this profile may take part.
+    pub fn admits(&self, profile: &Profile) -> bool {
+        self.is_open_to_all() || self.groups.iter().any(|g| group_admits(g, profile))
+    }
+
+    /// Whether some target group is over this protected characteristic.
+    pub fn targets(&self, characteristic: ProtectedCharacteristic) -> bool {
+        self.groups.iter().any(|g| {
+            g.entries()
+                .any(|(c, _)| c.protected() == Some(characteristic))
+        })
+    }
+
+    /// Whether every target group is over this protected characteristic
+    /// (false when open to all).
+    pub(crate) fn every_group_over(&self, characteristic: ProtectedCharacteristic) -> bool {
+        !self.groups.is_empty()
+            && self.groups.iter().all(|g| {
+                g.entries()
+                    .any(|(c, _)| c.protected() == Some(characteristic))
+            })
+    }
+}
+
+/// Whether a profile holds every category of a group.
+pub(crate) fn group_admits(group: &Group, profile: &Profile) -> bool {
+    group.entries().all(|(c, v)| profile.category(c) == v)
+}
+
+impl fmt::Display for Eligibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.groups.is_empty() {
+            return f.write_str("open to all");
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" or ")?;
+            }
+            write!(f, "{g}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How an intervention is delivered: how many sessions or modules, and how
+/// long each is.
+///
+/// ```
+/// use positive_action::Delivery;
+///
+/// // Northamptonshire's Career Academy: eight 30-minute workshops.
+/// let academy = Delivery::sessions(8)?.minutes_each(30)?;
+/// assert_eq!(academy.total_minutes(), Some(240));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "DeliverySpec", into = "DeliverySpec")
+)]
+pub struct Delivery {
+    sessions: u32,
+    minutes_per_session: Option<u32>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeliverySpec {
+    sessions: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    minutes_per_session: Option<u32>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<DeliverySpec> for Delivery {
+    type Error = Error;
+    fn try_from(s: DeliverySpec) -> Result<Self> {
+        let d = Self::sessions(s.sessions)?;
+        match s.minutes_per_session {
+            Some(m) => d.minutes_each(m),
+            None => Ok(d),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Delivery> for DeliverySpec {
+    fn from(d: Delivery) -> Self {
+        Self {
+            sessions: d.sessions,
+            minutes_per_session: d.minutes_per_session,
+        }
+    }
+}
+
+impl Delivery {
+    /// A number of sessions, workshops or modules.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] for 0 sessions.
+    pub fn sessions(sessions: u32) -> Result<Self> {
+        if sessions == 0 {
+            return Err(Error::InvalidOption {
+                name: "sessions",
+                value: "0".to_owned(),
+                expected: "at least one session",
+            });
+        }
+        Ok(Self {
+            sessions,
+            minutes_per_session: None,
+        })
+    }
+
+    /// The same, with the length of each session.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] for 0 minutes.
+    pub fn minutes_each(mut self, minutes: u32) -> Result<Self> {
+        if minutes == 0 {
+            return Err(Error::InvalidOption {
+                name: "minutes_per_session",
+                value: "0".to_owned(),
+                expected: "at least one minute",
+            });
+        }
+        self.minutes_per_session = Some(minutes);
+        Ok(self)
+    }
+
+    /// The number of sessions.
+    pub fn session_count(&self) -> u32 {
+        self.sessions
+    }
+
+    /// The length of each session, if known.
+    pub fn minutes_per_session(&self) -> Option<u32> {
+        self.minutes_per_session
+    }
+
+    /// Sessions × minutes, if the length is known.
+    pub fn total_minutes(&self) -> Option<u64> {
+        self.minutes_per_session
+            .map(|m| u64::from(m) * u64::from(self.sessions))
+    }
+}
+
+/// One run of an intervention: its dates, places offered and applications
+/// received, and, where it differs from the intervention's, who could
+/// apply.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use positive_action::Cohort;
+///
+/// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// // Kent's "Achieve": 65 applications for 15 places.
+/// let cohort = Cohort::new("2024", day(2024, 4, 1), day(2025, 3, 31))?
+///     .with_places(15)?
+///     .with_applications(65);
+/// assert_eq!(cohort.applications_per_place(), Some(65.0 / 15.0));
+///
+/// let err = Cohort::new("backwards", day(2024, 5, 1), day(2024, 4, 1)).unwrap_err();
+/// assert_eq!(err.to_string(), "cohort \"backwards\": ends on 2024-04-01, before it starts on 2024-05-01");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "CohortSpec", into = "CohortSpec"))]
+pub struct Cohort {
+    name: String,
+    period: Period,
+    places: Option<u64>,
+    applications: Option<u64>,
+    eligibility: Option<Eligibility>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CohortSpec {
+    name: String,
+    start: NaiveDate,
+    end: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    places: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    applications: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    eligibility: Option<Eligibility>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CohortSpec> for Cohort {
+    type Error = Error;
+    fn try_from(s: CohortSpec) -> Result<Self> {
+        let mut c = Self::new(&s.name, s.start, s.end)?;
+        if let Some(p) = s.places {
+            c = c.with_places(p)?;
+        }
+        c.applications = s.applications;
+        c.eligibility = s.eligibility;
+        Ok(c)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Cohort> for CohortSpec {
+    fn from(c: Cohort) -> Self {
+        Self {
+            name: c.name,
+            start: c.period.start(),
+            end: c.period.end(),
+            places: c.places,
+            applications: c.applications,
+            eligibility: c.eligibility,
+        }
+    }
+}
+
+impl Cohort {
+    /// A cohort that runs from `start` to `end`, both included.
+    ///
+    /// # Errors
+    /// [`Error::EmptyName`] for a blank name, and [`Error::InvalidCohort`]
+    /// when the cohort ends before it starts.
+    pub fn new(name: &str, start: NaiveDate, end: NaiveDate) -> Result<Self> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::EmptyName { what: "cohort" });
+        }
+        let period = Period::new(start, end).map_err(|_| Error::InvalidCohort {
+            cohort: name.to_owned(),
+            reason: format!("ends on {end}, before it starts on {start}"),
+        })?;
+        Ok(Self {
+            name: name.to_owned(),
+            period,
+            places: None,
+            applications: None,
+            eligibility: None,
+        })
+    }
+
+    /// The same cohort, with the number of places offered.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCohort`] for 0 places.
+    pub fn with_places(mut self, places: u64) -> Result<Self> {
+        if places == 0 {
+            return Err(Error::InvalidCohort {
+                cohort: self.name,
+                reason: "offers 0 places: expected at least one".to_owned(),
+            });
+        }
+        self.places = Some(places);
+        Ok(self)
+    }
+
+    /// The same cohort, with the number of applications received.
+    pub fn with_applications(mut self, applications: u64) -> Self {
+        self.applications = Some(applications);
+        self
+    }
+
+    /// The same cohort, open to different groups from the intervention as
+    /// a whole (Wiltshire's "We Rise" cohort 1 took staff network members
+    /// only). [`Intervention::with_cohort`] checks it against the lawful
+    /// basis.
+    pub fn with_eligibility(mut self, eligibility: Eligibility) -> Self {
+        self.eligibility = Some(eligibility);
+        self
+    }
+
+    /// The cohort's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// When it ran.
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    /// Places offered, if known.
+    pub fn places(&self) -> Option<u64> {
+        self.places
+    }
+
+    /// Applications received, if known.
+    pub fn applications(&self) -> Option<u64> {
+        self.applications
+    }
+
+    /// The cohort's own eligibility, when it differs from the
+    /// intervention's.
+    pub fn eligibility(&self) -> Option<&Eligibility> {
+        self.eligibility.as_ref()
+    }
+
+    /// Applications per place offered: above 1, the cohort was
+    /// oversubscribed. `None` unless both are known.
+    pub fn applications_per_place(&self) -> Option<f64> {
+        Some(self.applications? as f64 / self.places? as f64)
+    }
+}
+
+/// A measure that decides selection by group rather than by merit.
+///
+/// These are positive discrimination, which the Equality Act 2010 does not
+/// allow, with one exception: more favourable treatment of disabled people
+/// (s.13(3)). [`Intervention::with_preferential_treatment`] refuses every
+/// one of them unless the intervention's basis is s.13(3) and it targets
+/// disability.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum PreferentialTreatment {
+    /// A lower pass mark at a stage for the target groups.
+    LowerPassMark {
+        /// The stage.
+        stage: Stage,
+        /// The pass mark for everyone else.
+        standard: f64,
+        /// The lower pass mark for the target groups.
+        lowered: f64,
+    },
+    /// Places reserved for the target groups.
+    ReservedPlaces {
+        /// How many.
+        places: u64,
+    },
+    /// A quota: a share of selections for the target groups.
+    Quota {
+        /// The share, in (0, 1].
+        share: f64,
+    },
+    /// Preference for the target groups whatever the merit of the others,
+    /// or as a policy applied to every case.
+    AutomaticPreference,
+}
+
+impl PreferentialTreatment {
+    fn describe(&self, eligibility: &Eligibility) -> String {
+        match self {
+            Self::LowerPassMark {
+                stage,
+                standard,
+                lowered,
+            } => format!(
+                "a lower pass mark at {stage} ({lowered} instead of {standard}) for {eligibility}"
+            ),
+            Self::ReservedPlaces { places } => {
+                format!("reserving {places} place(s) for {eligibility}")
+            }
+            Self::Quota { share } => {
+                format!("a quota of {:.1}% for {eligibility}", 100.0 * share)
+            }
+            Self::AutomaticPreference => format!("automatic preference for {eligibility}"),
+        }
+    }
+
+    fn why(&self) -> &'static str {
+        match self {
+            Self::LowerPassMark { .. } => {
+                "a lower pass mark selects candidates of the group over better-qualified candidates who are turned away"
+            }
+            Self::ReservedPlaces { .. } | Self::Quota { .. } => {
+                "reserved places and quotas decide by group, not by merit"
+            }
+            Self::AutomaticPreference => {
+                "s.159 allows preference only between candidates as qualified as each other, case by case and never as a policy (s.159(4)(a) and (b))"
+            }
+        }
+    }
+}
+
+/// Why the Act does not allow preferential treatment, whichever kind.
+const POSITIVE_DISCRIMINATION: &str = "treating the others less favourably because they do not share the characteristic is direct discrimination (s.13(1)) in recruitment and promotion (s.39; police officers, s.42); s.158 covers support, not selection (s.158(4)); the one exception is more favourable treatment of disabled people (s.13(3))";
+
+/// A positive action measure: a name, a kind, the stages of a pipeline it
+/// targets, who may take part, its lawful basis, and its cohorts.
+///
+/// Everything is checked on construction:
+/// - every target stage is a stage of the pipeline;
+/// - a basis of positive action (s.158, s.159) needs target groups, each
+///   over at least one protected characteristic (s.158(1), s.159(1));
+///   open to all needs the open-to-all basis;
+/// - s.13(3) needs every target group to be over disability, and a
+///   guaranteed interview needs s.13(3);
+/// - a tie-break needs s.159 and s.159 is only for a tie-break, in
+///   recruitment, promotion or specialist selection (s.159(3));
+/// - a reasonable adjustment needs s.20, and s.20 targets disability or is
+///   open to all;
+/// - cohorts end after they start, have distinct names, and their own
+///   eligibility meets the same rules.
+///
+/// A measure that decides selection by group is refused: see
+/// [`Intervention::with_preferential_treatment`].
+///
+/// ```
+/// use positive_action::*;
+///
+/// let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");
+/// let workshop = Intervention::new(
+///     "interview workshop",
+///     InterventionKind::InterviewWorkshop,
+///     &pipeline,
+///     ["interview"],
+///     Eligibility::any_of([Group::parse([("ethnicity", "Black")])?, Group::parse([("ethnicity", "Asian")])?])?,
+///     LawfulBasis::Section158(Section158Condition::Disadvantage),
+/// )?;
+/// assert_eq!(workshop.target_stages(), [Stage::INTERVIEW]);
+///
+/// // A target stage the pipeline does not have is an error.
+/// let err = Intervention::new("x", InterventionKind::Mentoring, &pipeline, ["board"],
+///                             Eligibility::open_to_all(), LawfulBasis::OpenToAll).unwrap_err();
+/// assert!(err.to_string().contains("target stage \"board\" is not a stage"));
+///
+/// // A guaranteed interview must rest on s.13(3) and target disability.
+/// let err = Intervention::new("gi", InterventionKind::GuaranteedInterview, &pipeline, ["interview"],
+///                             Eligibility::any_of([Group::parse([("sex", "female")])?])?,
+///                             LawfulBasis::Section158(Section158Condition::Disadvantage)).unwrap_err();
+/// assert!(err.to_string().contains("s.13(3)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "InterventionSpec", into = "InterventionSpec")
+)]
+pub struct Intervention {
+    name: String,
+    kind: InterventionKind,
+    pipeline: Pipeline,
+    // In pipeline order, unique.
+    target_stages: Vec<Stage>,
+    eligibility: Eligibility,
+    lawful_basis: LawfulBasis,
+    cohorts: Vec<Cohort>,
+    delivery: Option<Delivery>,
+    preferential_treatment: Option<PreferentialTreatment>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InterventionSpec {
+    name: String,
+    kind: InterventionKind,
+    pipeline: Pipeline,
+    target_stages: Vec<Stage>,
+    eligibility: Eligibility,
+    lawful_basis: LawfulBasis,
+    #[serde(default)]
+    cohorts: Vec<Cohort>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    delivery: Option<Delivery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    preferential_treatment: Option<PreferentialTreatment>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<InterventionSpec> for Intervention {
+    type Error = Error;
+    fn try_from(s: InterventionSpec) -> Result<Self> {
+        let mut i = Self::new(
+            &s.name,
+            s.kind,
+            &s.pipeline,
+            s.target_stages,
+            s.eligibility,
+            s.lawful_basis,
+        )?;
+        for c in s.cohorts {
+            i = i.with_cohort(c)?;
+        }
+        if let Some(d) = s.delivery {
+            i = i.with_delivery(d);
+        }
+        if let Some(t) = s.preferential_treatment {
+            i = i.with_preferential_treatment(t)?;
+        }
+        Ok(i)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Intervention> for InterventionSpec {
+    fn from(i: Intervention) -> Self {
+        Self {
+            name: i.name,
+            kind: i.kind,
+            pipeline: i.pipeline,
+            target_stages: i.target_stages,
+            eligibility: i.eligibility,
+            lawful_basis: i.lawful_basis,
+            cohorts: i.cohorts,
+            delivery: i.delivery,
+            preferential_treatment: i.preferential_treatment,
+        }
+    }
+}
+
+impl Intervention {
+    /// An intervention at the given stages of a pipeline.
+    ///
+    /// ```
+    /// use positive_action::*;
+    ///
+    /// let promotion = Pipeline::police_promotion("sergeant 2025", Rank::CONSTABLE, Rank::SERGEANT)?;
+    /// let women = Eligibility::any_of([Group::parse([("sex", "female")])?])?;
+    /// let exam_prep = Intervention::new("legal exam preparation", InterventionKind::ExamPreparation,
+    ///     &promotion, ["legal_exam"], women.clone(),
+    ///     LawfulBasis::Section158(Section158Condition::DifferentNeeds))?;
+    /// assert_eq!(exam_prep.lawful_basis().section(), "s.158(1)(b)");
+    ///
+    /// // s.159 is only for a tie-break, never for support.
+    /// let err = Intervention::new("mentoring", InterventionKind::Mentoring, &promotion, ["board"],
+    ///                             women, LawfulBasis::Section159TieBreak).unwrap_err();
+    /// assert!(err.to_string().contains("covers only a tie-break"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::EmptyName`] for a blank name or a blank `other` kind,
+    /// [`Error::UnknownTargetStage`] for a stage the pipeline does not have,
+    /// and [`Error::InvalidIntervention`] for no target stage, a stage given
+    /// twice, or a kind, basis and eligibility that do not fit together
+    /// (see the rules above).
+    pub fn new<S: AsRef<str>>(
+        name: &str,
+        kind: InterventionKind,
+        pipeline: &Pipeline,
+        target_stages: impl IntoIterator<Item = S>,
+        eligibility: Eligibility,
+        lawful_basis: LawfulBasis,
+    ) -> Result<Self> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::EmptyName {
+                what: "intervention",
+            });
+        }
+        if let InterventionKind::Other(other) = &kind {
+            if other.trim().is_empty() {
+                return Err(Error::EmptyName {
+                    what: "intervention kind",
+                });
+            }
+        }
+        let invalid = |reason: String| Error::InvalidIntervention {
+            intervention: name.to_owned(),
+            reason,
+        };
+        let mut indices = Vec::new();
+        for stage in target_stages {
+            let stage = stage.as_ref();
+            let i = pipeline
+                .stage_index(stage)
+                .ok_or_else(|| Error::UnknownTargetStage {
+                    intervention: name.to_owned(),
+                    stage: stage.trim().to_owned(),
+                    pipeline: pipeline.name().to_owned(),
+                })?;
+            if indices.contains(&i) {
+                return Err(invalid(format!(
+                    "target stage {} is given twice: expected each stage once",
+                    pipeline.stages()[i]
+                )));
+            }
+            indices.push(i);
+        }
+        if indices.is_empty() {
+            return Err(invalid(
+                "has no target stage: expected at least one stage of the pipeline".to_owned(),
+            ));
+        }
+        indices.sort_unstable();
+        check_kind_and_basis(&kind, lawful_basis, pipeline).map_err(invalid)?;
+        check_eligibility(lawful_basis, &eligibility).map_err(invalid)?;
+        Ok(Self {
+            name: name.to_owned(),
+            kind,
+            pipeline: pipeline.clone(),
+            target_stages: indices
+                .into_iter()
+                .map(|i| pipeline.stages()[i].clone())
+                .collect(),
+            eligibility,
+            lawful_basis,
+            cohorts: Vec::new(),
+            delivery: None,
+            preferential_treatment: None,
+        })
+    }
+
+    /// The same intervention with one more cohort.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIntervention`] for a cohort name already used, or a
+    /// cohort eligibility that does not fit the lawful basis.
+    pub fn with_cohort(mut self, cohort: Cohort) -> Result<Self> {
+        if self.cohorts.iter().any(|c| c.name == cohort.name) {
+            return Err(Error::InvalidIntervention {
+                intervention: self.name,
+                reason: format!(
+                    "cohort {:?} is given twice: expected distinct cohort names",
+                    cohort.name
+                ),
+            });
+        }
+        if let Some(e) = &cohort.eligibility {
+            if let Err(reason) = check_eligibility(self.lawful_basis, e) {
+                return Err(Error::InvalidIntervention {
+                    intervention: self.name,
+                    reason: format!("cohort {:?}: {reason}", cohort.name),
+                });
+            }
+        }
+        self.cohorts.push(cohort);
+        Ok(self)
+    }
+
+    /// The same intervention with its delivery: sessions and their length.
+    pub fn with_delivery(mut self, delivery: Delivery) -> Self {
+        self.delivery = Some(delivery);
+        self
+    }
+
+    /// The same intervention with a measure that decides selection by
+    /// group. Only more favourable treatment of disabled people is allowed
+    /// (s.13(3)); everything else is positive discrimination.
+    ///
+    /// ```
+    /// use positive_action::*;
+    ///
+    /// let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");
+    /// let for_black_candidates = Intervention::new(
+    ///     "assessment support", InterventionKind::AssessmentCentrePreparation, &pipeline,
+    ///     ["assessment_centre"], Eligibility::any_of([Group::parse([("ethnicity", "Black")])?])?,
+    ///     LawfulBasis::Section158(Section158Condition::Disadvantage),
+    /// )?;
+    /// let err = for_black_candidates
+    ///     .with_preferential_treatment(PreferentialTreatment::LowerPassMark {
+    ///         stage: Stage::ASSESSMENT_CENTRE, standard: 50.0, lowered: 45.0,
+    ///     })
+    ///     .unwrap_err();
+    /// assert!(matches!(err, Error::PositiveDiscrimination { .. }));
+    /// assert!(err.to_string().contains("direct discrimination (s.13(1))"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::PositiveDiscrimination`] unless the basis is s.13(3) (which
+    /// targets disability); then [`Error::UnknownTargetStage`] or
+    /// [`Error::InvalidIntervention`] for a lower pass mark at a stage the
+    /// intervention does not target or that is not lower, 0 reserved
+    /// places, or a quota outside (0, 1].
+    pub fn with_preferential_treatment(mut self, treatment: PreferentialTreatment) -> Result<Self> {
+        if self.lawful_basis != LawfulBasis::DisabilityFavourableTreatment {
+            return Err(Error::PositiveDiscrimination {
+                intervention: self.name,
+                measure: treatment.describe(&self.eligibility),
+                reason: format!("{}; {POSITIVE_DISCRIMINATION}", treatment.why()),
+            });
+        }
+        let invalid = |reason: String| Error::InvalidIntervention {
+            intervention: self.name.clone(),
+            reason,
+        };
+        match &treatment {
+            PreferentialTreatment::LowerPassMark {
+                stage,
+                standard,
+                lowered,
+            } => {
+                if self.pipeline.stage_index(stage.name()).is_none() {
+                    return Err(Error::UnknownTargetStage {
+                        intervention: self.name,
+                        stage: stage.name().to_owned(),
+                        pipeline: self.pipeline.name().to_owned(),
+                    });
+                }
+                if !self.target_stages.contains(stage) {
+                    return Err(invalid(format!(
+                        "a lower pass mark at {stage}, which the intervention does not target: expected one of its target stages"
+                    )));
+                }
+                if !(standard.is_finite() && lowered.is_finite() && lowered < standard) {
+                    return Err(invalid(format!(
+                        "a lower pass mark of {lowered} against {standard}: expected finite marks, the lowered one below the standard"
+                    )));
+                }
+            }
+            PreferentialTreatment::ReservedPlaces { places: 0 } => {
+                return Err(invalid(
+                    "reserves 0 places: expected at least one".to_owned(),
+                ));
+            }
+            PreferentialTreatment::Quota { share } if !(*share > 0.0 && *share <= 1.0) => {
+                return Err(invalid(format!(
+                    "a quota of {share}: expected a share in (0, 1]"
+                )));
+            }
+            _ => {}
+        }
+        self.preferential_treatment = Some(treatment);
+        Ok(self)
+    }
+
+    /// The intervention's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What kind of measure it is.
+    pub fn kind(&self) -> &InterventionKind {
+        &self.kind
+    }
+
+    /// The pipeline it works on.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The stages it targets, in pipeline order.
+    pub fn target_stages(&self) -> &[Stage] {
+        &self.target_stages
+    }
+
+    /// Who may take part.
+    pub fn eligibility(&self) -> &Eligibility {
+        &self.eligibility
+    }
+
+    /// Its lawful basis.
+    pub fn lawful_basis(&self) -> LawfulBasis {
+        self.lawful_basis
+    }
+
+    /// Its cohorts, in the order added.
+    pub fn cohorts(&self) -> &[Cohort] {
+        &self.cohorts
+    }
+
+    /// A cohort by name.
+    pub fn cohort(&self, name: &str) -> Option<&Cohort> {
+        let name = name.trim();
+        self.cohorts.iter().find(|c| c.name == name)
+    }
+
+    /// How it is delivered, if given.
+    pub fn delivery(&self) -> Option<Delivery> {
+        self.delivery
+    }
+
+    /// Its favourable treatment of disabled people under s.13(3), if any.
+    pub fn preferential_treatment(&self) -> Option<&PreferentialTreatment> {
+        self.preferential_treatment.as_ref()
+    }
+
+    /// Whether a candidate with this profile may take part: in the named
+    /// cohort when given (its own eligibility, or else the
+    /// intervention's), or in the intervention as a whole.
+    pub fn admits(&self, profile: &Profile, cohort: Option<&str>) -> bool {
+        let eligibility = cohort
+            .and_then(|c| self.cohort(c))
+            .and_then(|c| c.eligibility.as_ref())
+            .unwrap_or(&self.eligibility);
+        eligibility.admits(profile)
+    }
+}
+
+impl fmt::Display for Intervention {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}; {}; for {}; at ",
+            self.name, self.kind, self.lawful_basis, self.eligibility
+        )?;
+        for (i, s) in self.target_stages.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{s}")?;
+        }
+        write!(f, " of {})", self.pipeline.name())
+    }
+}
+
+/// The rules that tie a kind to its lawful basis, and s.159 to the
+/// pipelines it covers.
+fn check_kind_and_basis(
+    kind: &InterventionKind,
+    basis: LawfulBasis,
+    pipeline: &Pipeline,
+) -> std::result::Result<(), String> {
+    use InterventionKind as K;
+    use LawfulBasis as B;
+    match (kind, basis) {
+        (K::GuaranteedInterview, b) if b != B::DisabilityFavourableTreatment => Err(format!(
+            "a guaranteed interview has the basis {b}: expected favourable treatment of disabled people, s.13(3), the only basis that allows it"
+        )),
+        (K::TieBreak, b) if b != B::Section159TieBreak => Err(format!(
+            "a tie-break has the basis {b}: expected s.159, the only basis for preference between candidates as qualified as each other"
+        )),
+        (k, B::Section159TieBreak) if *k != K::TieBreak => Err(format!(
+            "a {k} has the basis s.159, which covers only a tie-break in recruitment or promotion: expected s.158 for support"
+        )),
+        (K::ReasonableAdjustment, b) if b != B::ReasonableAdjustment => Err(format!(
+            "a reasonable adjustment has the basis {b}: expected s.20"
+        )),
+        (k, B::ReasonableAdjustment) if !matches!(k, K::ReasonableAdjustment | K::Other(_)) => {
+            Err(format!(
+                "a {k} has the basis s.20, which covers reasonable adjustments only: expected the kind reasonable adjustment"
+            ))
+        }
+        (_, B::Section159TieBreak)
+            if matches!(pipeline.kind(), PipelineKind::DevelopmentProgramme { .. }) =>
+        {
+            Err(format!(
+                "s.159 covers recruitment and promotion (s.159(3)), not selection into a development programme ({}): expected s.158",
+                pipeline.kind()
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The rules that tie eligibility to the lawful basis.
+fn check_eligibility(
+    basis: LawfulBasis,
+    eligibility: &Eligibility,
+) -> std::result::Result<(), String> {
+    use LawfulBasis as B;
+    match basis {
+        B::OpenToAll if !eligibility.is_open_to_all() => Err(format!(
+            "targets {eligibility} but has the basis open to all: expected a basis of positive action (s.158, s.159), s.13(3) or s.20 for a targeted measure"
+        )),
+        B::Section158(_) | B::Section159TieBreak if eligibility.is_open_to_all() => Err(format!(
+            "is open to all but has the basis {basis}: positive action is for people who share a protected characteristic, so expected target groups, or the basis open to all"
+        )),
+        B::Section158(_) | B::Section159TieBreak => {
+            match eligibility
+                .target_groups()
+                .iter()
+                .find(|g| g.entries().all(|(c, _)| c.is_local()))
+            {
+                Some(g) => Err(format!(
+                    "targets {g}, which has no protected characteristic: {basis} is for people who share one of the nine (s.4)"
+                )),
+                None => Ok(()),
+            }
+        }
+        B::DisabilityFavourableTreatment
+            if !eligibility.every_group_over(ProtectedCharacteristic::Disability) =>
+        {
+            Err(format!(
+                "targets {eligibility} under s.13(3), which allows more favourable treatment of disabled people only: expected every target group to be over disability"
+            ))
+        }
+        B::ReasonableAdjustment
+            if !eligibility.is_open_to_all()
+                && !eligibility.every_group_over(ProtectedCharacteristic::Disability) =>
+        {
+            Err(format!(
+                "targets {eligibility} under s.20, whose duty is owed to disabled people: expected target groups over disability, or open to all"
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether a candidate finished the intervention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Completion {
+    /// Took part to the end.
+    Completed,
+    /// Started but did not finish.
+    NotCompleted,
+}
+
+impl fmt::Display for Completion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Completed => "completed",
+            Self::NotCompleted => "not completed",
+        })
+    }
+}
+
+/// An unvalidated participation, as input holds it: the serde form of
+/// [`Participation`]. Validate it with [`Participation::from_record`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct ParticipationRecord {
+    /// The candidate.
+    pub candidate: CandidateId,
+    /// The intervention, by name.
+    pub intervention: String,
+    /// The cohort, by name, when the intervention runs in cohorts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub cohort: Option<String>,
+    /// When they took part (or started).
+    pub date: NaiveDate,
+    /// Whether they finished.
+    pub completion: Completion,
+}
+
+/// A candidate taking part in an intervention, validated against it: the
+/// cohort is one of the intervention's, and the date falls within it.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use positive_action::*;
+///
+/// let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");
+/// let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+/// let workshop = Intervention::new(
+///     "interview workshop", InterventionKind::InterviewWorkshop, &pipeline, ["interview"],
+///     Eligibility::any_of([Group::parse([("ethnicity", "Black")])?])?,
+///     LawfulBasis::Section158(Section158Condition::Disadvantage),
+/// )?
+/// .with_cohort(Cohort::new("spring", day(4, 1), day(6, 30))?)?;
+/// let id = CandidateId::from_external("APP-1");
+/// let took_part = Participation::new(&workshop, id, Some("spring"), day(5, 12), Completion::Completed)?;
+/// assert!(took_part.is_completed());
+///
+/// // A date outside the cohort is an error that names the candidate.
+/// let err = Participation::new(&workshop, id, Some("spring"), day(9, 1), Completion::Completed).unwrap_err();
+/// assert!(err.to_string().starts_with(&format!("candidate {id}: ")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Participation {
+    record: ParticipationRecord,
+}
+
+impl Participation {
+    /// A candidate's participation in an intervention.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use positive_action::*;
+    ///
+    /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
+    /// let session = Intervention::new("familiarisation session", InterventionKind::AttractionSession,
+    ///     &pipeline, ["application"], Eligibility::open_to_all(), LawfulBasis::OpenToAll)?;
+    /// let date = NaiveDate::from_ymd_opt(2025, 3, 4).ok_or("bad date")?;
+    /// let id = CandidateId::from_external("APP-9");
+    /// let went = Participation::new(&session, id, None, date, Completion::NotCompleted)?;
+    /// assert!(!went.is_completed());
+    /// assert_eq!(went.intervention(), "familiarisation session");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidParticipation`] when a cohort is named that the
+    /// intervention does not have, when none is named but the intervention
+    /// runs in cohorts, or when the date falls outside the cohort.
+    pub fn new(
+        intervention: &Intervention,
+        candidate: CandidateId,
+        cohort: Option<&str>,
+        date: NaiveDate,
+        completion: Completion,
+    ) -> Result<Self> {
+        let invalid = |reason: String| Error::InvalidParticipation {
+            candidate,
+            intervention: intervention.name.clone(),
+            reason,
+        };
+        let names = || {
+            intervention
+                .cohorts
+                .iter()
+                .map(|c| format!("{:?}", c.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let cohort = match cohort.map(str::trim) {
+            Some(name) => {
+                let Some(c) = intervention.cohort(name) else {
+                    return Err(invalid(if intervention.cohorts.is_empty() {
+                        format!("names cohort {name:?}, but the intervention has no cohorts")
+                    } else {
+                        format!("names cohort {name:?}: expected one of {}", names())
+                    }));
+                };
+                if !c.period.contains(date) {
+                    return Err(invalid(format!(
+                        "dated {date}, outside cohort {name:?} ({}): expected a date within the cohort",
+                        c.period
+                    )));
+                }
+                Some(c.name.clone())
+            }
+            None if !intervention.cohorts.is_empty() => {
+                return Err(invalid(format!(
+                    "names no cohort: the intervention runs in cohorts, expected one of {}",
+                    names()
+                )));
+            }
+            None => None,
+        };
+        Ok(Self {
+            record: ParticipationRecord {
+                candidate,
+                intervention: intervention.name.clone(),
+                cohort,
+                date,
+                completion,
+            },
+        })
+    }
+
+    /// Validates a record read from input against its intervention.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParticipation`] when the record names another
+    /// intervention, and the errors of [`Participation::new`].
+    pub fn from_record(intervention: &Intervention, record: ParticipationRecord) -> Result<Self> {
+        if record.intervention.trim() != intervention.name {
+            return Err(Error::InvalidParticipation {
+                candidate: record.candidate,
+                intervention: record.intervention,
+                reason: format!(
+                    "the record is for another intervention: expected {:?}",
+                    intervention.name
+                ),
+            });
+        }
+        Self::new(
+            intervention,
+            record.candidate,
+            record.cohort.as_deref(),
+            record.date,
+            record.completion,
+        )
+    }
+
+    /// The record form.
+    pub fn to_record(&self) -> ParticipationRecord {
+        self.record.clone()
+    }
+
+    /// The candidate.
+    pub fn candidate(&self) -> CandidateId {
+        self.record.candidate
+    }
+
+    /// The intervention's name.
+    pub fn intervention(&self) -> &str {
+        &self.record.intervention
+    }
+
+    /// The cohort's name, if the intervention runs in cohorts.
+    pub fn cohort(&self) -> Option<&str> {
+        self.record.cohort.as_deref()
+    }
+
+    /// When the candidate took part (or started).
+    pub fn date(&self) -> NaiveDate {
+        self.record.date
+    }
+
+    /// Whether they finished.
+    pub fn completion(&self) -> Completion {
+        self.record.completion
+    }
+
+    /// Whether they finished.
+    pub fn is_completed(&self) -> bool {
+        self.record.completion == Completion::Completed
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Participation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.record.serialize(s)
+    }
+}
+
+/// A condition of s.159 that a tie-break must meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum TieBreakCondition {
+    /// s.159 covers this choice: a tie-break intervention, at one of its
+    /// target stages, between candidates exactly one of whom is in the
+    /// preferred group, which the intervention targets (s.159(1) and (3)).
+    Applies,
+    /// The candidates are as qualified as each other (s.159(4)(a)).
+    AsQualified,
+    /// The preferred group is shown to be disadvantaged or
+    /// under-represented (s.159(1) and (2)).
+    Evidence,
+    /// The case is decided on its own: no policy of automatic preference,
+    /// and one place at a time (s.159(4)(b)).
+    CaseByCase,
+    /// Reasons are recorded for why preference is proportionate in this
+    /// case (s.159(4)(c)).
+    Proportionate,
+}
+
+impl fmt::Display for TieBreakCondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Applies => "s.159 does not apply to this choice (s.159(1) and (3))",
+            Self::AsQualified => {
+                "the candidates are not shown to be as qualified as each other (s.159(4)(a))"
+            }
+            Self::Evidence => {
+                "the preferred group is not shown to be disadvantaged or under-represented (s.159(1) and (2))"
+            }
+            Self::CaseByCase => {
+                "the case is not decided on its own; a policy of automatic preference is not allowed (s.159(4)(b))"
+            }
+            Self::Proportionate => {
+                "no reasons are recorded for why preference is proportionate in this case (s.159(4)(c))"
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::pipeline::Rank;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn recruitment() -> Pipeline {
+        Pipeline::police_constable_recruitment("PC 2025")
+    }
+
+    fn black() -> Eligibility {
+        Eligibility::any_of([Group::parse([("ethnicity", "Black")]).unwrap()]).unwrap()
+    }
+
+    fn disabled() -> Eligibility {
+        Eligibility::any_of([Group::parse([("disability", "yes")]).unwrap()]).unwrap()
+    }
+
+    const S158: LawfulBasis = LawfulBasis::Section158(Section158Condition::Disadvantage);
+
+    #[test]
+    fn target_stages_are_kept_in_pipeline_order_and_checked() {
+        let i = Intervention::new(
+            "w",
+            InterventionKind::Coaching,
+            &recruitment(),
+            ["interview", " sift "],
+            black(),
+            S158,
+        )
+        .unwrap();
+        assert_eq!(i.target_stages(), [Stage::SIFT, Stage::INTERVIEW]);
+        let twice = Intervention::new(
+            "w",
+            InterventionKind::Coaching,
+            &recruitment(),
+            ["sift", "sift"],
+            black(),
+            S158,
+        )
+        .unwrap_err();
+        assert_eq!(
+            twice.to_string(),
+            "intervention \"w\": target stage sift is given twice: expected each stage once"
+        );
+        let none: [&str; 0] = [];
+        let err = Intervention::new(
+            "w",
+            InterventionKind::Coaching,
+            &recruitment(),
+            none,
+            black(),
+            S158,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("has no target stage"), "{err}");
+        let err = Intervention::new(
+            "w",
+            InterventionKind::Coaching,
+            &recruitment(),
+            ["board"],
+            black(),
+            S158,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "intervention \"w\": target stage \"board\" is not a stage of pipeline \"PC 2025\""
+        );
+    }
+
+    #[test]
+    fn kinds_and_bases_must_agree() {
+        let p = recruitment();
+        let make = |kind, elig: Eligibility, basis| {
+            Intervention::new("m", kind, &p, ["interview"], elig, basis)
+        };
+        // A guaranteed interview needs s.13(3) and disability.
+        assert!(make(InterventionKind::GuaranteedInterview, disabled(), S158).is_err());
+        assert!(
+            make(
+                InterventionKind::GuaranteedInterview,
+                black(),
+                LawfulBasis::DisabilityFavourableTreatment
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("expected every target group to be over disability")
+        );
+        assert!(
+            make(
+                InterventionKind::GuaranteedInterview,
+                disabled(),
+                LawfulBasis::DisabilityFavourableTreatment
+            )
+            .is_ok()
+        );
+        // s.159 only for a tie-break, and a tie-break only under s.159.
+        assert!(make(InterventionKind::TieBreak, black(), S158).is_err());
+        assert!(
+            make(
+                InterventionKind::Mentoring,
+                black(),
+                LawfulBasis::Section159TieBreak
+            )
+            .is_err()
+        );
+        assert!(
+            make(
+                InterventionKind::TieBreak,
+                black(),
+                LawfulBasis::Section159TieBreak
+            )
+            .is_ok()
+        );
+        // s.20 for reasonable adjustments.
+        assert!(make(InterventionKind::ReasonableAdjustment, disabled(), S158).is_err());
+        assert!(
+            make(
+                InterventionKind::Mentoring,
+                Eligibility::open_to_all(),
+                LawfulBasis::ReasonableAdjustment
+            )
+            .is_err()
+        );
+        assert!(
+            make(
+                InterventionKind::ReasonableAdjustment,
+                black(),
+                LawfulBasis::ReasonableAdjustment
+            )
+            .is_err()
+        );
+        assert!(
+            make(
+                InterventionKind::ReasonableAdjustment,
+                Eligibility::open_to_all(),
+                LawfulBasis::ReasonableAdjustment
+            )
+            .is_ok()
+        );
+        // Positive action needs target groups over a protected characteristic.
+        assert!(
+            make(
+                InterventionKind::Mentoring,
+                Eligibility::open_to_all(),
+                S158
+            )
+            .is_err()
+        );
+        assert!(make(InterventionKind::Mentoring, black(), LawfulBasis::OpenToAll).is_err());
+        let local =
+            Eligibility::any_of([Group::parse([("staff_network", "member")]).unwrap()]).unwrap();
+        let err = make(InterventionKind::Mentoring, local, S158).unwrap_err();
+        assert!(
+            err.to_string().contains("has no protected characteristic"),
+            "{err}"
+        );
+        let intersectional =
+            Eligibility::any_of([
+                Group::parse([("sex", "female"), ("staff_network", "member")]).unwrap(),
+            ])
+            .unwrap();
+        assert!(make(InterventionKind::Mentoring, intersectional, S158).is_ok());
+    }
+
+    #[test]
+    fn s159_is_not_for_development_programmes() {
+        let p = Pipeline::new(
+            "achieve",
+            PipelineKind::DevelopmentProgramme {
+                programme: "Achieve".into(),
+            },
+            ["application", "selection"],
+        )
+        .unwrap();
+        let err = Intervention::new(
+            "t",
+            InterventionKind::TieBreak,
+            &p,
+            ["selection"],
+            black(),
+            LawfulBasis::Section159TieBreak,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("s.159(3)"), "{err}");
+        let promotion = Pipeline::police_promotion("sgt", Rank::CONSTABLE, Rank::SERGEANT).unwrap();
+        assert!(
+            Intervention::new(
+                "t",
+                InterventionKind::TieBreak,
+                &promotion,
+                ["board"],
+                black(),
+                LawfulBasis::Section159TieBreak,
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn preferential_treatment_is_refused_except_for_disability() {
+        let p = recruitment();
+        let workshop = Intervention::new(
+            "w",
+            InterventionKind::InterviewWorkshop,
+            &p,
+            ["interview"],
+            black(),
+            S158,
+        )
+        .unwrap();
+        for t in [
+            PreferentialTreatment::LowerPassMark {
+                stage: Stage::INTERVIEW,
+                standard: 70.0,
+                lowered: 60.0,
+            },
+            PreferentialTreatment::ReservedPlaces { places: 5 },
+            PreferentialTreatment::Quota { share: 0.2 },
+            PreferentialTreatment::AutomaticPreference,
+        ] {
+            let err = workshop.clone().with_preferential_treatment(t).unwrap_err();
+            let msg = err.to_string();
+            assert!(matches!(err, Error::PositiveDiscrimination { .. }));
+            assert!(msg.contains("Equality Act 2010 does not allow"), "{msg}");
+            assert!(msg.contains("s.13(3)"), "{msg}");
+            assert!(msg.contains("ethnicity=Black"), "{msg}");
+        }
+        let gi = Intervention::new(
+            "gi",
+            InterventionKind::GuaranteedInterview,
+            &p,
+            ["sift"],
+            disabled(),
+            LawfulBasis::DisabilityFavourableTreatment,
+        )
+        .unwrap();
+        let lowered = gi
+            .clone()
+            .with_preferential_treatment(PreferentialTreatment::LowerPassMark {
+                stage: Stage::SIFT,
+                standard: 70.0,
+                lowered: 60.0,
+            })
+            .unwrap();
+        assert!(lowered.preferential_treatment().is_some());
+        // Shape is still checked under s.13(3).
+        assert!(
+            gi.clone()
+                .with_preferential_treatment(PreferentialTreatment::LowerPassMark {
+                    stage: Stage::INTERVIEW,
+                    standard: 70.0,
+                    lowered: 60.0,
+                })
+                .is_err()
+        );
+        assert!(
+            gi.clone()
+                .with_preferential_treatment(PreferentialTreatment::LowerPassMark {
+                    stage: Stage::SIFT,
+                    standard: 60.0,
+                    lowered: f64::NAN,
+                })
+                .is_err()
+        );
+        assert!(
+            gi.clone()
+                .with_preferential_treatment(PreferentialTreatment::Quota { share: 1.5 })
+                .is_err()
+        );
+        assert!(
+            gi.with_preferential_treatment(PreferentialTreatment::ReservedPlaces { places: 0 })
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn cohorts_validate() {
+        let err = Cohort::new("c1", day(2025, 5, 2), day(2025, 5, 1)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cohort \"c1\": ends on 2025-05-01, before it starts on 2025-05-02"
+        );
+        assert!(Cohort::new(" ", day(2025, 5, 1), day(2025, 5, 1)).is_err());
+        assert!(
+            Cohort::new("c", day(2025, 5, 1), day(2025, 5, 1))
+                .unwrap()
+                .with_places(0)
+                .is_err()
+        );
+        let i = Intervention::new(
+            "w",
+            InterventionKind::Mentoring,
+            &recruitment(),
+            ["interview"],
+            black(),
+            S158,
+        )
+        .unwrap()
+        .with_cohort(Cohort::new("c", day(2025, 5, 1), day(2025, 6, 1)).unwrap())
+        .unwrap();
+        let err = i
+            .clone()
+            .with_cohort(Cohort::new("c", day(2025, 7, 1), day(2025, 8, 1)).unwrap())
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("cohort \"c\" is given twice"),
+            "{err}"
+        );
+        let open = Cohort::new("d", day(2025, 7, 1), day(2025, 8, 1))
+            .unwrap()
+            .with_eligibility(Eligibility::open_to_all());
+        assert!(i.with_cohort(open).is_err());
+    }
+
+    #[test]
+    fn participation_names_a_cohort_of_its_intervention() {
+        let i = Intervention::new(
+            "w",
+            InterventionKind::Mentoring,
+            &recruitment(),
+            ["interview"],
+            black(),
+            S158,
+        )
+        .unwrap();
+        let id = CandidateId::from_external("A");
+        let err = Participation::new(&i, id, Some("x"), day(2025, 1, 1), Completion::Completed)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("the intervention has no cohorts"),
+            "{err}"
+        );
+        let i = i
+            .with_cohort(Cohort::new("c", day(2025, 5, 1), day(2025, 6, 1)).unwrap())
+            .unwrap();
+        let err =
+            Participation::new(&i, id, None, day(2025, 5, 5), Completion::Completed).unwrap_err();
+        assert!(err.to_string().contains("expected one of \"c\""), "{err}");
+        let p = Participation::new(&i, id, Some("c"), day(2025, 5, 5), Completion::NotCompleted)
+            .unwrap();
+        let mut record = p.to_record();
+        assert_eq!(Participation::from_record(&i, record.clone()).unwrap(), p);
+        record.intervention = "other".into();
+        assert!(Participation::from_record(&i, record).is_err());
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_round_trips_through_the_constructors() {
+        let i = Intervention::new(
+            "w",
+            InterventionKind::other("career academy").unwrap(),
+            &recruitment(),
+            ["interview"],
+            black(),
+            S158,
+        )
+        .unwrap()
+        .with_cohort(
+            Cohort::new("c", day(2025, 5, 1), day(2025, 6, 1))
+                .unwrap()
+                .with_places(10)
+                .unwrap()
+                .with_applications(30),
+        )
+        .unwrap()
+        .with_delivery(Delivery::sessions(8).unwrap().minutes_each(30).unwrap());
+        let json = serde_json::to_string(&i).unwrap();
+        assert!(
+            json.contains(r#""lawful_basis":{"section_158":"disadvantage"}"#),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""any_of":[{"ethnicity":"Black"}]"#),
+            "{json}"
+        );
+        let back: Intervention = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, i);
+        // Validation runs on the way in.
+        let bad = json.replace(
+            r#""target_stages":["interview"]"#,
+            r#""target_stages":["board"]"#,
+        );
+        let err = serde_json::from_str::<Intervention>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("target stage \"board\""), "{err}");
+        let bad = json.replace(r#""other":"career academy""#, r#""other":" ""#);
+        assert!(serde_json::from_str::<Intervention>(&bad).is_err());
+        let bad = json.replace(r#""start":"2025-05-01""#, r#""start":"2025-07-01""#);
+        let err = serde_json::from_str::<Intervention>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("before it starts"), "{err}");
+        let with_quota = json.replace(
+            r#""cohorts""#,
+            r#""preferential_treatment":{"quota":{"share":0.3}},"cohorts""#,
+        );
+        let err = serde_json::from_str::<Intervention>(&with_quota)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("positive discrimination"), "{err}");
+    }
+}
