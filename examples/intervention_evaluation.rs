@@ -29,9 +29,12 @@ mod synthetic;
 use std::error::Error;
 
 use chrono::Days;
+use positive_action::interventions::{
+    EvaluationOptions, InterventionEvaluation, PositiveActionEvidence, Stratification,
+};
+use positive_action::records::Period;
 use positive_action::{
-    Breakdown, Counting, EvaluationOptions, FunnelCounts, Group, ImpactAnalysis, ImpactOptions,
-    InterventionEvaluation, Period, PositiveActionEvidence, ReferencePolicy, Stratification,
+    Breakdown, Counting, FunnelCounts, Group, ImpactAnalysis, ImpactOptions, ReferencePolicy,
 };
 
 fn main() -> Result<(), Box<dyn Error>> {

@@ -19,11 +19,13 @@ mod synthetic;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use positive_action::counts::StageTimes;
+use positive_action::interventions::{EvaluationOptions, InterventionEvaluation, Stratification};
 use positive_action::io::{CsvOptions, Mode, StageOrder, count_csv_path};
 use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions};
 use positive_action::{
-    Applications, Breakdown, Counting, EvaluationOptions, Funnel, FunnelCounts, Group,
-    ImpactOptions, InterventionEvaluation, RateBasis, ReferencePolicy, StageTimes, Stratification,
+    Applications, Breakdown, Counting, Funnel, FunnelCounts, Group, ImpactOptions, RateBasis,
+    ReferencePolicy,
 };
 
 const HELP: &str = "\

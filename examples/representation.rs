@@ -18,11 +18,12 @@ mod synthetic;
 use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
-use positive_action::{
-    AttritionChange, Benchmark, Breakdown, CandidateId, Characteristic, Comparator,
-    ExpectedLeavers, Group, HeadcountChange, Period, Person, Profile, Rank, RankStructure,
-    Representation, Result, TargetPlan, Unit, Workforce,
+use positive_action::records::{Period, Rank};
+use positive_action::workforce::{
+    AttritionChange, Benchmark, Comparator, ExpectedLeavers, HeadcountChange, Person,
+    RankStructure, Representation, TargetPlan, Unit, Workforce,
 };
+use positive_action::{Breakdown, CandidateId, Characteristic, Group, Profile, Result};
 use synthetic::SplitMix64;
 
 /// Officers per rank on the snapshot, lowest first.

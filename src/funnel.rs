@@ -113,7 +113,7 @@ impl Funnel {
     /// The funnel of a set of counts.
     ///
     /// # Errors
-    /// [`Error::CountOverflow`] if a total over groups passes `u64::MAX`.
+    /// [`Error::CountOverflow`](crate::Error::CountOverflow) if a total over groups passes `u64::MAX`.
     pub fn new(counts: &FunnelCounts, basis: RateBasis) -> Result<Self> {
         let stages = counts.stages();
         let groups = counts.groups();
@@ -154,7 +154,7 @@ impl Funnel {
         let mut per_group: Vec<Vec<FunnelRow>> = Vec::with_capacity(groups.len());
         let mut bottom_line = Vec::with_capacity(groups.len() + 1);
         for (g, group) in groups.iter().enumerate() {
-            let cells = column(&|s| *counts.counts(s, g));
+            let cells = column(&|s| *counts.cell(s, g));
             per_group.push(row_set(group, &cells));
             bottom_line.push(bottom(group, &cells));
         }

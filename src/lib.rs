@@ -19,7 +19,7 @@
 //!   [`CandidateId::from_external`] turns any applicant-tracking id into a
 //!   stable one).
 //! - A [`Characteristic`] is a dimension of equality monitoring: one of the
-//!   nine protected characteristics of the Act ([`ProtectedCharacteristic`])
+//!   nine protected characteristics of the Act ([`ProtectedCharacteristic`](crate::records::ProtectedCharacteristic))
 //!   or a local one (Welsh language, neurodivergence).
 //! - A [`Category`] is a candidate's value for it: a declared label,
 //!   **prefer not to say**, or **not recorded**. The last two are distinct
@@ -27,7 +27,7 @@
 //! - A [`Profile`] holds a candidate's categories. Its `Debug` output never
 //!   prints them: equality data is special category personal data.
 //! - A [`Pipeline`] is an ordered list of [`Stage`]s with a [`PipelineKind`]:
-//!   recruitment (Step In), promotion from one [`Rank`] to the next (Step
+//!   recruitment (Step In), promotion from one [`Rank`](crate::records::Rank) to the next (Step
 //!   Up), specialist selection (Step Across), or selection into a
 //!   development programme.
 //! - A [`Journey`] is one application of one candidate to one pipeline: an
@@ -65,16 +65,16 @@
 //!   against a reference group ([`ReferencePolicy`]), the four-fifths flag,
 //!   Fisher's exact test, z, chi-square, intervals, shortfalls, the
 //!   flip-flop and n-person rules, and the pinch point of the bottom line
-//!   ([`Decomposition`]); across years or sites, [`StratifiedImpact`].
+//!   ([`Decomposition`](crate::impact::Decomposition)); across years or sites, [`StratifiedImpact`](crate::impact::StratifiedImpact).
 //! - **Is my selection procedure fair?** [`check_no_adverse_impact`], for
 //!   another crate's test suite.
 //! - **Did our positive action close the gap, and is it lawful?**
-//!   [`Intervention`] (which refuses to represent positive discrimination),
-//!   [`PositiveActionEvidence`] for s.158, [`TieBreak`] for s.159, and
-//!   [`InterventionEvaluation`].
-//! - **Does the workforce reflect the community?** [`Representation`]
-//!   against a [`Benchmark`], [`Disproportionality`], [`Attrition`],
-//!   [`TargetPlan`] and [`Declaration`] completeness.
+//!   [`Intervention`](crate::interventions::Intervention) (which refuses to represent positive discrimination),
+//!   [`PositiveActionEvidence`](crate::interventions::PositiveActionEvidence) for s.158, [`TieBreak`](crate::interventions::TieBreak) for s.159, and
+//!   [`InterventionEvaluation`](crate::interventions::InterventionEvaluation).
+//! - **Does the workforce reflect the community?** [`Representation`](crate::workforce::Representation)
+//!   against a [`Benchmark`](crate::workforce::Benchmark), [`Disproportionality`](crate::workforce::Disproportionality), [`Attrition`](crate::workforce::Attrition),
+//!   [`TargetPlan`](crate::workforce::TargetPlan) and [`Declaration`](crate::workforce::Declaration) completeness.
 //! - **What can be published?** [`report::Report`] with a minimum cell size.
 //!
 //! ## Definitions
@@ -93,6 +93,11 @@
 //! ```
 //! use chrono::NaiveDate;
 //! use positive_action::*;
+//! use positive_action::workforce::{Attrition, Benchmark, Declaration, Disproportionality, Representation, TargetPlan};
+//! use positive_action::interventions::{Intervention, InterventionEvaluation, Participation, PositiveActionEvidence, TieBreak};
+//! use positive_action::impact::{Decomposition, StratifiedImpact};
+//! use positive_action::records::{ProtectedCharacteristic, Rank};
+//! use positive_action::stats::{Strata, TwoByTwo, rate};
 //!
 //! let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");
 //! let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
@@ -140,8 +145,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
-pub mod counts;
 mod error;
+mod text_table;
+
+pub mod counts;
 pub mod funnel;
 pub mod impact;
 pub mod interventions;
@@ -149,13 +156,15 @@ pub mod io;
 pub mod records;
 pub mod report;
 pub mod stats;
-mod text_table;
 pub mod workforce;
 
-pub use counts::*;
-pub use error::{AdverseImpactFinding, AdverseImpactFindings, Error, Result};
-pub use funnel::{BottomLine, Funnel, FunnelRow, FunnelStage};
-pub use impact::*;
-pub use interventions::*;
-pub use records::*;
-pub use workforce::*;
+pub use counts::{CountRecord, Counting, FunnelCounts, RateBasis, StageCounts};
+pub use error::{Error, Result};
+pub use funnel::Funnel;
+pub use impact::{
+    AdverseImpactRule, ImpactAnalysis, ImpactOptions, ReferencePolicy, check_no_adverse_impact,
+};
+pub use records::{
+    Applications, Breakdown, Candidate, CandidateId, Category, Characteristic, Group, Journey,
+    Outcome, Pipeline, PipelineKind, Profile, Stage, StageResult,
+};

@@ -169,7 +169,7 @@ const PROMOTION_PASS: [f64; 4] = [0.92, 0.55, 0.80, 0.45];
 /// pass the legal exam less often, and women pass the board slightly more
 /// often.
 pub fn sergeant_promotion(applicants: usize, seed: u64) -> Result<Applications> {
-    use positive_action::Rank;
+    use positive_action::records::Rank;
     let pipeline = Pipeline::police_promotion(
         "Constable to Sergeant 2025",
         Rank::CONSTABLE,
@@ -234,9 +234,9 @@ pub struct WorkshopYear {
     /// The year's candidates and journeys.
     pub applications: Applications,
     /// The interview workshop (s.158, disadvantage), in three cohorts.
-    pub workshop: positive_action::Intervention,
+    pub workshop: positive_action::interventions::Intervention,
     /// Who took part, and whether they completed it.
-    pub participations: Vec<positive_action::Participation>,
+    pub participations: Vec<positive_action::interventions::Participation>,
     /// When the workshop started.
     pub launch: NaiveDate,
 }
@@ -250,8 +250,9 @@ pub struct WorkshopYear {
 /// little more often). The figures are invented; only the pattern is
 /// realistic.
 pub fn recruitment_with_interview_workshop(applicants: usize, seed: u64) -> Result<WorkshopYear> {
-    use positive_action::{
-        Cohort, Completion, Eligibility, Group, Intervention, InterventionKind, LawfulBasis,
+    use positive_action::Group;
+    use positive_action::interventions::{
+        Cohort, Completion, Eligibility, Intervention, InterventionKind, LawfulBasis,
         Participation, Section158Condition,
     };
     let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");

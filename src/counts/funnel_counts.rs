@@ -139,7 +139,8 @@ pub struct CountRecord {
     pub passed: u64,
     /// Failed.
     pub failed: u64,
-    /// Withdrew.
+    /// Withdrew (0 if absent from input).
+    #[cfg_attr(feature = "serde", serde(default))]
     pub withdrew: u64,
     /// Pending (0 if absent from input).
     #[cfg_attr(feature = "serde", serde(default))]
@@ -150,6 +151,51 @@ pub struct CountRecord {
 }
 
 impl CountRecord {
+    /// A record of `passed` and `failed` at a stage for a group, with no
+    /// withdrawals, pending or exempt candidates; add those with
+    /// [`CountRecord::withdrew`], [`CountRecord::pending`] and
+    /// [`CountRecord::exempt`].
+    ///
+    /// ```
+    /// use positive_action::{CountRecord, Group, Stage};
+    ///
+    /// let record = CountRecord::new(Stage::new("sift")?, "ethnicity=Black".parse()?, 80, 40).withdrew(3);
+    /// assert_eq!(record.counts().entered(), 123);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(stage: Stage, group: Group, passed: u64, failed: u64) -> Self {
+        Self {
+            stage,
+            group,
+            passed,
+            failed,
+            withdrew: 0,
+            pending: 0,
+            exempt: 0,
+        }
+    }
+
+    /// The record with `n` withdrawn.
+    #[must_use]
+    pub fn withdrew(mut self, n: u64) -> Self {
+        self.withdrew = n;
+        self
+    }
+
+    /// The record with `n` pending.
+    #[must_use]
+    pub fn pending(mut self, n: u64) -> Self {
+        self.pending = n;
+        self
+    }
+
+    /// The record with `n` exempt.
+    #[must_use]
+    pub fn exempt(mut self, n: u64) -> Self {
+        self.exempt = n;
+        self
+    }
+
     /// The record's counts.
     pub fn counts(&self) -> StageCounts {
         StageCounts {
@@ -192,8 +238,8 @@ impl CountRecord {
 /// year.merge(&april)?;
 /// year.merge(&may)?;
 /// let black = year.group_index(&Group::parse([("ethnicity", "Black")])?).unwrap();
-/// assert_eq!(year.counts(0, black).passed, 12);
-/// assert_eq!(year.counts(0, black).entered(), 30);
+/// assert_eq!(year.counts(0, black).map(|c| c.passed), Some(12));
+/// assert_eq!(year.counts(0, black).map(|c| c.entered()), Some(30));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -449,12 +495,47 @@ impl FunnelCounts {
         self.groups.binary_search(group).ok()
     }
 
-    /// The counts of one stage and group, by position.
+    /// The counts of one stage and group, by position; `None` when either
+    /// is out of range.
     ///
-    /// # Panics
-    /// If `stage` or `group` is out of range, like slice indexing.
-    pub fn counts(&self, stage: usize, group: usize) -> &StageCounts {
-        assert!(stage < self.stages(), "stage {stage} out of range");
+    /// ```
+    /// use positive_action::FunnelCounts;
+    ///
+    /// let counts = FunnelCounts::selection([("sex=female", 40, 12), ("sex=male", 60, 30)])?;
+    /// assert_eq!(counts.counts(0, 0).map(|c| c.passed), Some(12));
+    /// assert_eq!(counts.counts(0, 7), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn counts(&self, stage: usize, group: usize) -> Option<&StageCounts> {
+        if stage >= self.stages() || group >= self.groups.len() {
+            return None;
+        }
+        self.cells.get(group * self.stages() + stage)
+    }
+
+    /// The counts of a stage and group, by name; `None` when the pipeline
+    /// has no such stage or the counts no such group.
+    ///
+    /// ```
+    /// use positive_action::{FunnelCounts, Group};
+    ///
+    /// let counts = FunnelCounts::selection([("sex=female", 40, 12), ("sex=male", 60, 30)])?;
+    /// let women: Group = "sex=female".parse()?;
+    /// assert_eq!(counts.get("selection", &women).map(|c| c.entered()), Some(40));
+    /// assert_eq!(counts.get("interview", &women), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get(&self, stage: &str, group: &Group) -> Option<&StageCounts> {
+        let s = self.pipeline.stage_index(stage)?;
+        let g = self.group_index(group)?;
+        self.counts(s, g)
+    }
+
+    /// The cell of a stage and group whose indices come from these counts
+    /// (`0..stages()`, `0..groups().len()`), as every analysis loop takes
+    /// them.
+    pub(crate) fn cell(&self, stage: usize, group: usize) -> &StageCounts {
+        debug_assert!(stage < self.stages() && group < self.groups.len());
         &self.cells[group * self.stages() + stage]
     }
 
@@ -655,8 +736,8 @@ mod tests {
             .project(&Breakdown::parse(["ethnicity"]).unwrap())
             .unwrap();
         assert_eq!(by_eth.groups().len(), 2);
-        assert_eq!(by_eth.counts(0, 0).passed, 8);
-        assert_eq!(by_eth.counts(0, 1).failed, 7);
+        assert_eq!(by_eth.cell(0, 0).passed, 8);
+        assert_eq!(by_eth.cell(0, 1).failed, 7);
         assert!(counts.project(&Breakdown::parse(["age"]).unwrap()).is_err());
     }
 

@@ -31,14 +31,16 @@ pub struct HeadcountRecord {
 /// People in post per rank and group: the aggregate that representation
 /// reads.
 ///
-/// Build it from a [`Workforce`](crate::Workforce) snapshot
-/// ([`Workforce::headcount_on`](crate::Workforce::headcount_on)) or, as
+/// Build it from a [`Workforce`](crate::records::workforce::Workforce) snapshot
+/// ([`Workforce::headcount_on`](crate::records::workforce::Workforce::headcount_on)) or, as
 /// many forces only have aggregates, from [`HeadcountRecord`]s. Counts of
 /// forces or regions combine with [`Headcount::merge`]. Every total fits in
 /// a `u64`: the constructors refuse anything else.
 ///
 /// ```
-/// use positive_action::{Breakdown, Group, Headcount, HeadcountRecord, Rank, RankStructure};
+/// use positive_action::{Breakdown, Group};
+/// use positive_action::workforce::{Headcount, HeadcountRecord, RankStructure};
+/// use positive_action::records::Rank;
 ///
 /// let by_sex = Breakdown::parse(["sex"])?;
 /// let record = |rank: Rank, sex, headcount| -> positive_action::Result<HeadcountRecord> {

@@ -18,6 +18,7 @@ use crate::records::pipeline::Pipeline;
 /// ```
 /// use chrono::NaiveDate;
 /// use positive_action::*;
+/// use positive_action::counts::{DaysSummary, StageTimes};
 ///
 /// let pipeline = Pipeline::police_constable_recruitment("p");
 /// let day = |d| NaiveDate::from_ymd_opt(2025, 5, d).unwrap();

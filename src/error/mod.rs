@@ -30,6 +30,14 @@ pub enum Error {
         /// What kind of name it was.
         what: &'static str,
     },
+    /// A stage was given the name the bottom line goes by.
+    #[error(
+        "stage name {name:?} is reserved for the bottom line: expected another name for the stage"
+    )]
+    ReservedStageName {
+        /// The name as given.
+        name: String,
+    },
     /// A declared category label was empty or is one of the reserved words
     /// for the unknown states.
     #[error("invalid category label {label:?}: {reason}")]

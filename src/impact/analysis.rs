@@ -310,7 +310,7 @@ impl ImpactAnalysis {
         let mut stages = Vec::with_capacity(counts.stages());
         for (s, stage) in counts.pipeline().stages().iter().enumerate() {
             let cells: Vec<StageCounts> = (0..counts.groups().len())
-                .map(|g| *counts.counts(s, g))
+                .map(|g| *counts.cell(s, g))
                 .collect();
             let rows: Vec<Tally> = cells
                 .iter()
@@ -377,7 +377,7 @@ fn bottom_line_tallies(counts: &FunnelCounts) -> Result<Vec<Tally>> {
         .map(|g| {
             let mut sum = StageCounts::default();
             for s in 0..counts.stages() {
-                let c = counts.counts(s, g);
+                let c = counts.cell(s, g);
                 sum = sum
                     .checked_add(&StageCounts {
                         passed: 0,
@@ -391,8 +391,8 @@ fn bottom_line_tallies(counts: &FunnelCounts) -> Result<Vec<Tally>> {
                         group: counts.groups()[g].to_string(),
                     })?;
             }
-            let entered = counts.counts(0, g).entered();
-            let passed = counts.counts(last, g).passed;
+            let entered = counts.cell(0, g).entered();
+            let passed = counts.cell(last, g).passed;
             sum.passed = passed;
             // Late joiners can make passed(last) exceed entered(first); the
             // selection rate is then undefined rather than above 1.

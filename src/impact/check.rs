@@ -19,6 +19,8 @@ use crate::text_table::{TextTable, decimal, percent};
 ///
 /// ```
 /// use positive_action::*;
+/// use positive_action::impact::{AdverseImpactFinding, AdverseImpactFindings};
+/// use positive_action::stats::rate;
 ///
 /// fn sift_is_fair() -> Result<(), Box<dyn std::error::Error>> {
 ///     let pipeline = Pipeline::new("sift v2", PipelineKind::Recruitment, ["sift"])?;

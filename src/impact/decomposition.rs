@@ -84,7 +84,7 @@ pub(crate) fn decompose(
             .collect::<Result<_>>()?
     } else {
         match counts.group_index(&reference) {
-            Some(r) => (0..stages.len()).map(|s| *counts.counts(s, r)).collect(),
+            Some(r) => (0..stages.len()).map(|s| *counts.cell(s, r)).collect(),
             None => return Ok(Vec::new()),
         }
     };
@@ -97,7 +97,7 @@ pub(crate) fn decompose(
         let mut pending = 0u64;
         let mut terms = Vec::with_capacity(stages.len());
         for (s, stage) in stages.iter().enumerate() {
-            let mine = counts.counts(s, g);
+            let mine = counts.cell(s, g);
             let theirs = &reference_cells[s];
             pending = pending
                 .saturating_add(mine.pending)

@@ -56,6 +56,9 @@ pub struct StratifiedStage {
 ///
 /// ```
 /// use positive_action::*;
+/// use positive_action::impact::{StratifiedGroup, StratifiedImpact, StratifiedStage, Stratum};
+/// use positive_action::records::Rank;
+/// use positive_action::stats::{BreslowDay, MantelHaenszel, Strata, TwoByTwo};
 ///
 /// let pipeline = Pipeline::new("board", PipelineKind::Promotion { from: Rank::CONSTABLE, to: Rank::SERGEANT }, ["board"])?;
 /// let by_sex = Breakdown::parse(["sex"])?;
@@ -111,12 +114,12 @@ impl StratifiedImpact {
             };
             match stage {
                 Some(s) => {
-                    let c = counts.counts(s, g);
+                    let c = counts.cell(s, g);
                     (c.passed, basis.denominator(c))
                 }
                 None => {
-                    let entered = counts.counts(0, g).entered();
-                    let passed = counts.counts(counts.stages() - 1, g).passed;
+                    let entered = counts.cell(0, g).entered();
+                    let passed = counts.cell(counts.stages() - 1, g).passed;
                     if passed <= entered {
                         (passed, entered)
                     } else {

@@ -173,7 +173,7 @@ pub enum Stratification {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use positive_action::{EvaluationOptions, ParticipantRule, Stratification};
+/// use positive_action::interventions::{EvaluationOptions, ParticipantRule, Stratification};
 ///
 /// let options = EvaluationOptions::new()
 ///     .participants(ParticipantRule::Started)
@@ -577,7 +577,7 @@ pub struct StratifiedComparison {
 /// Candidates left out of the participant comparison, and why.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SetAside {
+pub struct LeftOut {
     /// Took part but did not complete, under [`ParticipantRule::Completed`].
     pub not_completed: u64,
     /// Took part only after their result at the stage, so it could not
@@ -607,7 +607,7 @@ pub struct StageEvaluation {
     /// Eligible non-participants compared.
     pub non_participants: u64,
     /// Left out of the comparison, and why.
-    pub set_aside: SetAside,
+    pub set_aside: LeftOut,
     /// The pass rate at the stage.
     pub pass_rate: Comparison,
     /// Conversion to the end of the pipeline: passed the last stage, out of
@@ -713,6 +713,10 @@ impl InterventionEvaluation {
     /// ```
     /// use chrono::NaiveDate;
     /// use positive_action::*;
+    /// use positive_action::interventions::EvaluationOptions;
+    /// use positive_action::interventions::{BeforeAfter, Cohort, Comparison, Completion, DateBasis, Eligibility, GapClosure, GapReference, GroupComparison, Intervention, InterventionEvaluation, InterventionKind, LawfulBasis, LeftOut, NamedPeriod, Participation, ParticipationSummary, Proportion, RatioToReference, SELF_SELECTION_CAVEAT, Section158Condition, StageEvaluation, StratifiedComparison, StratumComparison};
+    /// use positive_action::records::Period;
+    /// use positive_action::stats::{BreslowDay, FisherExact, MantelHaenszel, Strata, TwoByTwo, ZTest, rate};
     ///
     /// let pipeline = Pipeline::new("PC 2025", PipelineKind::Recruitment, ["interview", "appointment"])?;
     /// let black = Group::parse([("ethnicity", "Black")])?;
@@ -911,7 +915,7 @@ fn evaluate_stage(
     options: &EvaluationOptions,
 ) -> Result<StageEvaluation> {
     let mut notes = Vec::new();
-    let mut set_aside = SetAside::default();
+    let mut set_aside = LeftOut::default();
     let mut compared: Vec<&Row<'_>> = Vec::new();
     for r in rows {
         match (r.status, r.eligible) {

@@ -31,7 +31,8 @@ use crate::workforce::representation::Representation;
 /// of the force area).
 ///
 /// ```
-/// use positive_action::{Group, RepresentationFigure};
+/// use positive_action::Group;
+/// use positive_action::interventions::RepresentationFigure;
 ///
 /// // 41 Black officers of 1,800 with a declared ethnicity, against 3.5% of the population.
 /// let figure = RepresentationFigure::new(Group::parse([("ethnicity", "Black")])?, "workforce", 41, 1_800, 0.035)?;
@@ -299,6 +300,10 @@ pub enum EvidenceFinding {
 ///
 /// ```
 /// use positive_action::*;
+/// use positive_action::workforce::Representation;
+/// use positive_action::interventions::{DisadvantageEvidence, Eligibility, EvidenceFinding, Intervention, InterventionKind, LawfulBasis, Merit, PositiveActionEvidence, QualificationRule, RecordedCandidate, RuleApplication, ScoreBand, Section158Condition, TieBreak, TieBreakCase, TieBreakCondition, TieBreakDecision, TieBreakRule, TiedCandidate, UnderRepresentationEvidence};
+/// use positive_action::records::Rank;
+/// use positive_action::stats::{FisherExact, ZTest, rate};
 ///
 /// let pipeline = Pipeline::new("PC 2025", PipelineKind::Recruitment, ["assessment_centre"])?;
 /// let by_ethnicity = Breakdown::parse(["ethnicity"])?;
@@ -362,6 +367,7 @@ impl PositiveActionEvidence {
     ///
     /// ```
     /// use positive_action::*;
+    /// use positive_action::interventions::{Eligibility, EvidenceFinding, Intervention, InterventionKind, LawfulBasis, PositiveActionEvidence, RepresentationFigure, Section158Condition};
     ///
     /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
     /// let black = Group::parse([("ethnicity", "Black")])?;
@@ -635,7 +641,7 @@ pub struct ScoreBand {
 /// same band count as equally qualified.
 ///
 /// ```
-/// use positive_action::Banding;
+/// use positive_action::interventions::Banding;
 ///
 /// let banding = Banding::new("board scores in bands of 10 from 50", [("C", 50.0), ("B", 60.0), ("A", 70.0)])?;
 /// assert_eq!(banding.band_of(64.5), Some("B"));
@@ -1097,6 +1103,8 @@ pub struct TieBreakDecision {
 /// ```
 /// use chrono::NaiveDate;
 /// use positive_action::*;
+/// use positive_action::interventions::{Eligibility, Intervention, InterventionKind, LawfulBasis, Merit, PositiveActionEvidence, QualificationRule, RepresentationFigure, RuleApplication, TieBreak, TieBreakCase, TieBreakRule};
+/// use positive_action::records::Rank;
 ///
 /// let pipeline = Pipeline::police_promotion("sergeant 2025", Rank::CONSTABLE, Rank::SERGEANT)?;
 /// let women = Group::parse([("sex", "female")])?;
@@ -1213,6 +1221,7 @@ impl TieBreak {
     /// ```
     /// use chrono::NaiveDate;
     /// use positive_action::*;
+    /// use positive_action::interventions::{Eligibility, Intervention, InterventionKind, LawfulBasis, Merit, PositiveActionEvidence, QualificationRule, RepresentationFigure, RuleApplication, TieBreak, TieBreakCase, TieBreakCondition, TieBreakRule};
     ///
     /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
     /// let black = Group::parse([("ethnicity", "Black")])?;

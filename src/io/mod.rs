@@ -53,7 +53,7 @@
 //! topological sort of all of them; stages no precedence orders keep the
 //! order they first appear in the file. Candidates who contradict each
 //! other (one goes sift → interview, another interview → sift) are an
-//! [`Error::ContradictoryStageOrder`] that names them; a lenient load
+//! [`Error::ContradictoryStageOrder`](crate::Error::ContradictoryStageOrder) that names them; a lenient load
 //! instead settles on the order most journeys take and sets aside the
 //! journeys that step backwards against it.
 //!
@@ -81,7 +81,7 @@
 //! intervention evaluation, a period filter, regrouping later. When the
 //! funnel or the report is all you need, [`count_csv`] reads and validates
 //! exactly the same way and counts straight into [`FunnelCounts`](crate::FunnelCounts)
-//! and [`StageTimes`](crate::StageTimes) by one breakdown, without building
+//! and [`StageTimes`](crate::counts::StageTimes) by one breakdown, without building
 //! a record per candidate; it is several times faster on a large export.
 //!
 //! # Performance

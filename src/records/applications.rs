@@ -165,6 +165,7 @@ impl Applications {
     ///
     /// ```
     /// # use positive_action::*;
+    /// use positive_action::records::Period;
     /// # use chrono::NaiveDate;
     /// # let pipeline = Pipeline::police_constable_recruitment("p");
     /// # let mk = |n: &str, d: Option<NaiveDate>| -> Result<(Candidate, Journey)> {

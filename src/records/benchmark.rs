@@ -16,7 +16,8 @@ use crate::text_table::{TextTable, percent};
 /// population has no prefer-not-to-say.
 ///
 /// ```
-/// use positive_action::{Benchmark, Breakdown, Group};
+/// use positive_action::{Breakdown, Group};
+/// use positive_action::workforce::Benchmark;
 ///
 /// let by_ethnicity = Breakdown::parse(["ethnicity"])?;
 /// let g = |label| Group::parse([("ethnicity", label)]);

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::str::FromStr;
 
 use crate::error::{Error, Result};
 use crate::records::characteristic::{Category, Characteristic};
@@ -147,6 +148,23 @@ impl From<Breakdown> for Vec<Characteristic> {
     }
 }
 
+/// Parses characteristic names separated by commas: `sex,ethnicity`.
+///
+/// ```
+/// use positive_action::Breakdown;
+///
+/// let breakdown: Breakdown = "sex, ethnicity".parse()?;
+/// assert_eq!(breakdown, Breakdown::parse(["sex", "ethnicity"])?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl FromStr for Breakdown {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse(text.split(','))
+    }
+}
+
 impl fmt::Display for Breakdown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, c) in self.characteristics.iter().enumerate() {
@@ -202,11 +220,18 @@ impl Group {
     ///
     /// # Errors
     /// A blank characteristic name, or one given twice.
-    pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
+    pub fn parse<C: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (C, V)>,
+    ) -> Result<Self> {
         Self::new(
             pairs
                 .into_iter()
-                .map(|(c, v)| Ok((Characteristic::new(c)?, Category::parse(v))))
+                .map(|(c, v)| {
+                    Ok((
+                        Characteristic::new(c.as_ref())?,
+                        Category::parse(v.as_ref()),
+                    ))
+                })
                 .collect::<Result<Vec<_>>>()?,
         )
     }
@@ -237,6 +262,36 @@ impl Group {
         }
         let parts: Vec<&str> = self.entries.iter().map(|(_, v)| v.label()).collect();
         parts.join(" / ")
+    }
+}
+
+/// Parses `characteristic=category` pairs separated by commas, as
+/// [`Group`]'s `Display` writes them: `sex=female,ethnicity=Black`. Spaces
+/// around names are ignored.
+///
+/// ```
+/// use positive_action::Group;
+///
+/// let group: Group = "sex=female, ethnicity=Black".parse()?;
+/// assert_eq!(group, Group::parse([("sex", "female"), ("ethnicity", "Black")])?);
+/// assert_eq!(group.to_string().parse::<Group>()?, group);
+/// assert!("female".parse::<Group>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl FromStr for Group {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        let pairs = text
+            .split(',')
+            .map(|pair| {
+                pair.split_once('=').ok_or_else(|| Error::InvalidGroup {
+                    group: text.to_owned(),
+                    reason: "expected characteristic=category pairs separated by commas, such as sex=female,ethnicity=Black",
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Self::parse(pairs)
     }
 }
 

@@ -94,7 +94,8 @@ impl ProtectedCharacteristic {
 /// of the nine protected characteristics.
 ///
 /// ```
-/// use positive_action::{Characteristic, ProtectedCharacteristic};
+/// use positive_action::Characteristic;
+/// use positive_action::records::ProtectedCharacteristic;
 ///
 /// let ethnicity = Characteristic::new("ethnicity")?;
 /// assert_eq!(ethnicity.protected(), Some(ProtectedCharacteristic::Race));

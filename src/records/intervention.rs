@@ -202,7 +202,7 @@ impl fmt::Display for Section158Condition {
 /// The lawful basis of an intervention under the Equality Act 2010.
 ///
 /// ```
-/// use positive_action::{LawfulBasis, Section158Condition};
+/// use positive_action::interventions::{LawfulBasis, Section158Condition};
 ///
 /// let basis = LawfulBasis::Section158(Section158Condition::LowParticipation);
 /// assert_eq!(basis.section(), "s.158(1)(c)");
@@ -276,7 +276,8 @@ impl fmt::Display for LawfulBasis {
 /// never targeted.
 ///
 /// ```
-/// use positive_action::{Eligibility, Group, Profile};
+/// use positive_action::{Group, Profile};
+/// use positive_action::interventions::Eligibility;
 ///
 /// let eligibility = Eligibility::any_of([
 ///     Group::parse([("sex", "female")])?,
@@ -435,7 +436,7 @@ impl fmt::Display for Eligibility {
 /// long each is.
 ///
 /// ```
-/// use positive_action::Delivery;
+/// use positive_action::interventions::Delivery;
 ///
 /// // Northamptonshire's Career Academy: eight 30-minute workshops.
 /// let academy = Delivery::sessions(8)?.minutes_each(30)?;
@@ -542,7 +543,7 @@ impl Delivery {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use positive_action::Cohort;
+/// use positive_action::interventions::Cohort;
 ///
 /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
 /// // Kent's "Achieve": 65 applications for 15 places.
@@ -791,6 +792,9 @@ const POSITIVE_DISCRIMINATION: &str = "treating the others less favourably becau
 ///
 /// ```
 /// use positive_action::*;
+/// use positive_action::interventions::{Eligibility, LawfulBasis, Section158Condition};
+/// use positive_action::interventions::{Completion, Intervention, InterventionKind, Participation, ParticipationRecord, PreferentialTreatment, TieBreak, TieBreakCondition};
+/// use positive_action::records::{Period, ProtectedCharacteristic, Rank};
 ///
 /// let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");
 /// let workshop = Intervention::new(
@@ -899,6 +903,8 @@ impl Intervention {
     ///
     /// ```
     /// use positive_action::*;
+    /// use positive_action::interventions::{Eligibility, Intervention, InterventionKind, LawfulBasis, Section158Condition};
+    /// use positive_action::records::Rank;
     ///
     /// let promotion = Pipeline::police_promotion("sergeant 2025", Rank::CONSTABLE, Rank::SERGEANT)?;
     /// let women = Eligibility::any_of([Group::parse([("sex", "female")])?])?;
@@ -1026,6 +1032,7 @@ impl Intervention {
     ///
     /// ```
     /// use positive_action::*;
+    /// use positive_action::interventions::{Eligibility, Intervention, InterventionKind, LawfulBasis, PreferentialTreatment, Section158Condition};
     ///
     /// let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");
     /// let for_black_candidates = Intervention::new(
@@ -1312,6 +1319,7 @@ pub struct ParticipationRecord {
 /// ```
 /// use chrono::NaiveDate;
 /// use positive_action::*;
+/// use positive_action::interventions::{Cohort, Completion, Eligibility, Intervention, InterventionKind, LawfulBasis, Participation, Section158Condition};
 ///
 /// let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025/26");
 /// let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
@@ -1341,6 +1349,7 @@ impl Participation {
     /// ```
     /// use chrono::NaiveDate;
     /// use positive_action::*;
+    /// use positive_action::interventions::{Completion, Eligibility, Intervention, InterventionKind, LawfulBasis, Participation};
     ///
     /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
     /// let session = Intervention::new("familiarisation session", InterventionKind::AttractionSession,

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use positive_action::Period;
+/// use positive_action::records::Period;
 ///
 /// let fy = Period::financial_year(2024)?;
 /// assert_eq!(fy.to_string(), "2024-04-01 to 2025-03-31");

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
@@ -64,14 +65,32 @@ named_constants! { Stage:
 }
 
 impl Stage {
+    /// The name the bottom line goes by wherever stages are listed (the
+    /// report's JSON, the adverse impact findings), so no stage may take it.
+    pub const BOTTOM_LINE: &'static str = "bottom_line";
+
     /// A stage by name.
     ///
+    /// ```
+    /// use positive_action::Stage;
+    ///
+    /// assert_eq!(Stage::new(" sift ")?.name(), "sift");
+    /// assert!(Stage::new("bottom_line").is_err()); // reserved for the bottom line
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::EmptyName`] if the name is blank.
+    /// [`Error::EmptyName`] if the name is blank, and
+    /// [`Error::ReservedStageName`] for `bottom_line` (in any case).
     pub fn new(name: &str) -> Result<Self> {
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::EmptyName { what: "stage" });
+        }
+        if name.eq_ignore_ascii_case(Self::BOTTOM_LINE) {
+            return Err(Error::ReservedStageName {
+                name: name.to_owned(),
+            });
         }
         Ok(Self(Cow::Owned(name.to_owned())))
     }
@@ -85,6 +104,13 @@ impl Stage {
 impl AsRef<str> for Stage {
     fn as_ref(&self) -> &str {
         &self.0
+    }
+}
+
+impl FromStr for Stage {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::new(s)
     }
 }
 
@@ -255,7 +281,8 @@ struct PipelineInner {
 /// journey holds one.
 ///
 /// ```
-/// use positive_action::{Pipeline, PipelineKind, Rank, Stage};
+/// use positive_action::{Pipeline, PipelineKind, Stage};
+/// use positive_action::records::Rank;
 ///
 /// // The usual police pipelines are ready-made.
 /// let recruitment = Pipeline::police_constable_recruitment("PC recruitment 2025");

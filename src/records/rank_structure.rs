@@ -61,7 +61,8 @@ impl fmt::Display for RankBand {
 /// above). Any other employer names its own grades and bands.
 ///
 /// ```
-/// use positive_action::{Rank, RankBand, RankStructure};
+/// use positive_action::records::Rank;
+/// use positive_action::workforce::{RankBand, RankStructure};
 ///
 /// let police = RankStructure::police();
 /// let senior = police.band_named(RankBand::SENIOR_LEADERSHIP).unwrap();

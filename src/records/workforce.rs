@@ -15,7 +15,7 @@ use crate::records::rank_structure::RankStructure;
 /// An organisational unit: a command, a local policing area, a department.
 ///
 /// ```
-/// use positive_action::Unit;
+/// use positive_action::workforce::Unit;
 ///
 /// let unit = Unit::new(" North Worcestershire ")?;
 /// assert_eq!(unit.name(), "North Worcestershire");
@@ -92,7 +92,9 @@ impl fmt::Debug for Unit {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use positive_action::{CandidateId, Person, Profile, Rank, Unit};
+/// use positive_action::{CandidateId, Profile};
+/// use positive_action::workforce::{Person, Unit};
+/// use positive_action::records::Rank;
 ///
 /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
 /// let pc = Person::new(
@@ -241,12 +243,14 @@ impl Person {
 ///
 /// Headcount on a date, joiners and leavers in a period, attrition and
 /// declaration rates are all computed from it. Forces that only hold
-/// aggregates build [`Headcount`], [`Attrition`] and [`Declaration`] from
+/// aggregates build [`Headcount`](super::super::workforce::Headcount), [`Attrition`](super::super::workforce::Attrition) and [`Declaration`](super::super::workforce::Declaration) from
 /// records instead.
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use positive_action::{Breakdown, CandidateId, Group, Period, Person, Profile, Rank, RankStructure, Unit, Workforce};
+/// use positive_action::{Breakdown, CandidateId, Group, Profile};
+/// use positive_action::records::{Period, Rank};
+/// use positive_action::workforce::{Person, RankStructure, Unit, Workforce};
 ///
 /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
 /// let unit = Unit::new("Harbour")?;

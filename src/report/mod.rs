@@ -282,6 +282,11 @@ impl Report {
     ///
     /// ```
     /// use positive_action::*;
+    /// use positive_action::workforce::Representation;
+    /// use positive_action::interventions::InterventionEvaluation;
+    /// use positive_action::impact::{Decomposition, GroupImpact, StageImpact, StratifiedImpact, Stratum};
+    /// use positive_action::report::{AnalysisSpec, PreparedInput, ReportInput, StratumInput, WorkforceInput};
+    /// use positive_action::stats::{FisherExact, Shortfall, ZTest, rate};
     /// use positive_action::report::{Report, ReportOptions};
     ///
     /// let pipeline = Pipeline::new("sift", PipelineKind::Recruitment, ["sift"])?;

@@ -143,7 +143,9 @@ impl AttritionRow {
 /// headcount at the start of the period.
 ///
 /// ```
-/// use positive_action::{Attrition, AttritionRecord, Breakdown, Comparator, Group, Period};
+/// use positive_action::{Breakdown, Group};
+/// use positive_action::workforce::{Attrition, AttritionRecord, Comparator};
+/// use positive_action::records::Period;
 ///
 /// let by_ethnicity = Breakdown::parse(["ethnicity"])?;
 /// let g = |label| Group::parse([("ethnicity", label)]);
@@ -395,7 +397,9 @@ pub struct AttritionChangeRow {
 /// which take them as independent samples, are a guide rather than exact.
 ///
 /// ```
-/// use positive_action::{Attrition, AttritionChange, AttritionRecord, Breakdown, Comparator, Group, Period};
+/// use positive_action::{Breakdown, Group};
+/// use positive_action::workforce::{Attrition, AttritionChange, AttritionRecord, Comparator};
+/// use positive_action::records::Period;
 ///
 /// let by_ethnicity = Breakdown::parse(["ethnicity"])?;
 /// let diverse = Group::parse([("ethnicity", "ethnically diverse")])?;
@@ -546,11 +550,16 @@ impl Workforce {
     /// day, how many left by its last. People who joined during the period
     /// and left in it are not part of any rate; they are counted apart in
     /// [`Attrition::joined_and_left`]. Each group is tested against the
-    /// comparator (see [`AttritionComparison`](crate::AttritionComparison)).
+    /// comparator (see [`AttritionComparison`](crate::workforce::AttritionComparison)).
     ///
     /// ```
     /// use chrono::NaiveDate;
     /// use positive_action::*;
+    /// use positive_action::workforce::Comparator;
+    /// use positive_action::records::Period;
+    /// use positive_action::workforce::{AttritionChangeRow, AttritionComparison, AttritionRow, Headcount, Person, RankStructure, Unit, Workforce};
+    /// use positive_action::records::Rank;
+    /// use positive_action::stats::{ChiSquare, FisherExact, TwoByTwo, ZTest, rate, rate_ratio};
     ///
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     /// let unit = Unit::new("Harbour")?;

@@ -106,7 +106,8 @@ pub struct UndeclaredFlag {
 /// conclusion.
 ///
 /// ```
-/// use positive_action::{Characteristic, Declaration, DeclarationRecord, Unit};
+/// use positive_action::Characteristic;
+/// use positive_action::workforce::{Declaration, DeclarationRecord, Unit};
 ///
 /// let rec = |unit: &str, c: &str, declared, prefer_not_to_say, not_recorded| -> positive_action::Result<DeclarationRecord> {
 ///     Ok(DeclarationRecord { unit: Unit::new(unit)?, characteristic: Characteristic::new(c)?, declared, prefer_not_to_say, not_recorded })
@@ -376,7 +377,8 @@ impl RepresentationBounds {
 /// the two scenarios do not all agree on it.
 ///
 /// ```
-/// use positive_action::{ImpactRatioBounds, StageCounts};
+/// use positive_action::StageCounts;
+/// use positive_action::workforce::ImpactRatioBounds;
 ///
 /// let counts = |passed, failed| StageCounts { passed, failed, ..StageCounts::default() };
 /// // Focal 30 of 100, reference 40 of 100, undeclared 30 of 50.
@@ -493,6 +495,10 @@ impl Workforce {
     /// ```
     /// use chrono::NaiveDate;
     /// use positive_action::*;
+    /// use positive_action::workforce::Unit;
+    /// use positive_action::workforce::{DeclarationRow, Person, Position, RankStructure, Representation, RepresentationBounds, Scope, UndeclaredFlag, Workforce};
+    /// use positive_action::records::Rank;
+    /// use positive_action::stats::rate;
     ///
     /// let day = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
     /// let person = |id: &str, religion| -> positive_action::Result<Person> {

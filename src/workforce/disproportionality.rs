@@ -112,7 +112,8 @@ pub struct DisproportionalityRow {
 /// were six times as likely to receive one.
 ///
 /// ```
-/// use positive_action::{Breakdown, Comparator, Disproportionality, DisproportionalityRecord, Group};
+/// use positive_action::{Breakdown, Group};
+/// use positive_action::workforce::{Comparator, Disproportionality, DisproportionalityRecord};
 ///
 /// let by_ethnicity = Breakdown::parse(["ethnicity"])?;
 /// let g = |label| Group::parse([("ethnicity", label)]);

@@ -57,7 +57,7 @@ impl fmt::Display for Margin {
 /// equal, 5 points is "more than 1".
 ///
 /// ```
-/// use positive_action::{Margin, Position};
+/// use positive_action::workforce::{Margin, Position};
 ///
 /// assert_eq!(Position::from_gap_points(-0.4), Some(Position::Equal));
 /// assert_eq!(Position::from_gap_points(1.0), Some(Position::Equal));
@@ -212,6 +212,9 @@ impl RepresentationSection {
 ///
 /// ```
 /// use positive_action::*;
+/// use positive_action::workforce::{Margin, Position};
+/// use positive_action::workforce::{Benchmark, Headcount, HeadcountChange, HeadcountChangeRow, HeadcountChangeSection, HeadcountRecord, RankBand, RankStructure, Representation, RepresentationBounds, RepresentationRow, RepresentationSection, Scope, Workforce};
+/// use positive_action::records::Rank;
 ///
 /// let by_ethnicity = Breakdown::parse(["ethnicity"])?;
 /// let g = |label| Group::parse([("ethnicity", label)]);
@@ -523,6 +526,8 @@ impl HeadcountChangeSection {
 ///
 /// ```
 /// use positive_action::*;
+/// use positive_action::workforce::{Headcount, HeadcountChange, HeadcountRecord, RankStructure};
+/// use positive_action::records::Rank;
 ///
 /// let by_ethnicity = Breakdown::parse(["ethnicity"])?;
 /// let g = |label| Group::parse([("ethnicity", label)]);

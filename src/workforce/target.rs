@@ -32,7 +32,7 @@ impl ExpectedLeavers {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use positive_action::ExpectedLeavers;
+    /// use positive_action::workforce::ExpectedLeavers;
     ///
     /// let from = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
     /// let to = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
@@ -154,7 +154,8 @@ pub struct TargetRequirement {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use positive_action::{ExpectedLeavers, Group, TargetFinding, TargetPlan};
+/// use positive_action::Group;
+/// use positive_action::workforce::{ExpectedLeavers, TargetFinding, TargetPlan};
 ///
 /// let by = NaiveDate::from_ymd_opt(2030, 3, 31).unwrap();
 /// let diverse = Group::parse([("ethnicity", "ethnically diverse")])?;

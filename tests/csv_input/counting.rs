@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
+use positive_action::counts::StageTimes;
 use positive_action::io::{CsvOptions, Mode, count_csv, count_csv_path, read_csv, read_csv_path};
-use positive_action::{Applications, Breakdown, Counting, Error, FunnelCounts, StageTimes};
+use positive_action::{Applications, Breakdown, Counting, Error, FunnelCounts};
 use proptest::prelude::*;
 
 use crate::synthetic;

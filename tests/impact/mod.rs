@@ -2,10 +2,11 @@
 //! reference policies, unknown groups, option errors, the bottom-line
 //! decomposition, strata, and the check other test suites call.
 
+use positive_action::impact::{StratifiedImpact, Stratum};
 use positive_action::{
     AdverseImpactRule, Breakdown, CountRecord, Counting, Error, FunnelCounts, Group,
     ImpactAnalysis, ImpactOptions, Pipeline, PipelineKind, RateBasis, ReferencePolicy, Stage,
-    StratifiedImpact, Stratum, check_no_adverse_impact,
+    check_no_adverse_impact,
 };
 
 use crate::synthetic;
@@ -26,9 +27,9 @@ fn one_stage(rows: &[(&str, u64, u64)]) -> FunnelCounts {
 }
 
 fn row<'a>(
-    stage: &'a positive_action::StageImpact,
+    stage: &'a positive_action::impact::StageImpact,
     label: &str,
-) -> &'a positive_action::GroupImpact {
+) -> &'a positive_action::impact::GroupImpact {
     stage
         .groups
         .iter()

@@ -1,12 +1,13 @@
 //! The evaluation's accounting, its rules for who counts as a participant,
 //! and its errors.
 
-use positive_action::{
-    Completion, Counting, DateBasis, Eligibility, Error, EvaluationOptions, GapReference,
-    Intervention, InterventionEvaluation, InterventionKind, LawfulBasis, NamedPeriod, Outcome,
-    ParticipantRule, Participation, Period, Pipeline, PipelineKind, SELF_SELECTION_CAVEAT,
-    Section158Condition, Stratification,
+use positive_action::interventions::{
+    Completion, DateBasis, Eligibility, EvaluationOptions, GapReference, Intervention,
+    InterventionEvaluation, InterventionKind, LawfulBasis, NamedPeriod, ParticipantRule,
+    Participation, SELF_SELECTION_CAVEAT, Section158Condition, Stratification,
 };
+use positive_action::records::Period;
+use positive_action::{Counting, Error, Outcome, Pipeline, PipelineKind};
 
 use super::{Builder, TookPart, day, group, path};
 
@@ -247,11 +248,13 @@ fn periods_strata_and_dates() {
     let p = pipeline();
     let w = workshop(&p)
         .with_cohort(
-            positive_action::Cohort::new("one", day(2025, 1, 1), day(2025, 3, 31)).unwrap(),
+            positive_action::interventions::Cohort::new("one", day(2025, 1, 1), day(2025, 3, 31))
+                .unwrap(),
         )
         .unwrap()
         .with_cohort(
-            positive_action::Cohort::new("two", day(2025, 7, 1), day(2025, 9, 30)).unwrap(),
+            positive_action::interventions::Cohort::new("two", day(2025, 7, 1), day(2025, 9, 30))
+                .unwrap(),
         )
         .unwrap();
     let mut b = Builder::new(&p, "P");
@@ -441,7 +444,8 @@ fn evaluations_and_records_serialise() {
     assert_eq!(back, e);
     // Participation serialises as its record, and the record validates back.
     let record = serde_json::to_string(&year.participations[0]).unwrap();
-    let parsed: positive_action::ParticipationRecord = serde_json::from_str(&record).unwrap();
+    let parsed: positive_action::interventions::ParticipationRecord =
+        serde_json::from_str(&record).unwrap();
     assert_eq!(
         Participation::from_record(&year.workshop, parsed).unwrap(),
         year.participations[0]

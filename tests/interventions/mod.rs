@@ -10,9 +10,9 @@ mod seeds;
 mod tie_break;
 
 use chrono::NaiveDate;
+use positive_action::interventions::{Completion, Intervention, Participation};
 use positive_action::{
-    Applications, Candidate, CandidateId, Completion, Group, Intervention, Journey, Outcome,
-    Participation, Pipeline, Profile, StageResult,
+    Applications, Candidate, CandidateId, Group, Journey, Outcome, Pipeline, Profile, StageResult,
 };
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {

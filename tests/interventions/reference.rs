@@ -4,11 +4,12 @@
 //! evaluation only arranges tables; this checks it arranged the right ones
 //! and that what it reports agrees to 1e-9 relative.
 
-use positive_action::stats::{BreslowDay, FisherExact, MantelHaenszel, TwoByTwo, ZTest};
-use positive_action::{
-    Comparison, EvaluationOptions, GroupImpact, ImpactAnalysis, ImpactOptions,
-    InterventionEvaluation, RatioToReference, ReferencePolicy, Stratification,
+use positive_action::impact::GroupImpact;
+use positive_action::interventions::{
+    Comparison, EvaluationOptions, InterventionEvaluation, RatioToReference, Stratification,
 };
+use positive_action::stats::{BreslowDay, FisherExact, MantelHaenszel, TwoByTwo, ZTest};
+use positive_action::{ImpactAnalysis, ImpactOptions, ReferencePolicy};
 use serde_json::Value;
 
 use super::{group, seeds};

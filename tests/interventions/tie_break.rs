@@ -2,12 +2,13 @@
 //! the condition that failed. The setting is West Mercia's Step Up board.
 
 use chrono::NaiveDate;
-use positive_action::{
-    Banding, Candidate, CandidateId, Eligibility, Error, EvidenceFinding, Group, Intervention,
-    InterventionKind, LawfulBasis, Merit, Pipeline, PositiveActionEvidence, Profile,
-    QualificationRule, Rank, RepresentationFigure, RuleApplication, Section158Condition, Stage,
-    TieBreak, TieBreakCase, TieBreakCondition, TieBreakRule,
+use positive_action::interventions::{
+    Banding, Eligibility, EvidenceFinding, Intervention, InterventionKind, LawfulBasis, Merit,
+    PositiveActionEvidence, QualificationRule, RepresentationFigure, RuleApplication,
+    Section158Condition, TieBreak, TieBreakCase, TieBreakCondition, TieBreakRule,
 };
+use positive_action::records::Rank;
+use positive_action::{Candidate, CandidateId, Error, Group, Pipeline, Profile, Stage};
 
 use super::{day, group};
 
@@ -127,7 +128,8 @@ fn a_tie_is_decided_and_recorded() {
         assert_eq!(json["rule"]["qualification"], "equal_scores");
         // The record never carries a profile.
         assert!(!json.to_string().contains("White"));
-        let back: positive_action::TieBreakDecision = serde_json::from_value(json).unwrap();
+        let back: positive_action::interventions::TieBreakDecision =
+            serde_json::from_value(json).unwrap();
         assert_eq!(back, d);
     }
 }
@@ -414,8 +416,9 @@ fn cases_and_rules_deserialise_through_their_constructors() {
 /// the population the benchmark describes.
 #[test]
 fn evidence_from_a_representation_analysis() {
-    use positive_action::{
-        Benchmark, Breakdown, Headcount, HeadcountRecord, RankStructure, Representation,
+    use positive_action::Breakdown;
+    use positive_action::workforce::{
+        Benchmark, Headcount, HeadcountRecord, RankStructure, Representation,
     };
     let by_sex = Breakdown::parse(["sex"]).unwrap();
     let record = |rank: Rank, sex: &str, headcount| HeadcountRecord {
@@ -457,7 +460,7 @@ fn evidence_from_a_representation_analysis() {
         .find(|u| u.scope == "rank sergeant")
         .expect("sergeant evidence");
     let row_ratio = representation
-        .section(&positive_action::Scope::Rank(Rank::SERGEANT))
+        .section(&positive_action::workforce::Scope::Rank(Rank::SERGEANT))
         .and_then(|s| s.row(&women()))
         .and_then(|r| r.ratio)
         .unwrap();

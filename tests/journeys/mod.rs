@@ -1,9 +1,10 @@
 //! Journeys and applications as a force's data would give them.
 
 use chrono::NaiveDate;
+use positive_action::records::{JourneyRecord, Rank};
 use positive_action::{
-    Applications, Candidate, CandidateId, Error, Journey, JourneyRecord, Outcome, Pipeline,
-    PipelineKind, Profile, Rank, Stage, StageResult,
+    Applications, Candidate, CandidateId, Error, Journey, Outcome, Pipeline, PipelineKind, Profile,
+    Stage, StageResult,
 };
 
 fn day(m: u32, d: u32) -> NaiveDate {

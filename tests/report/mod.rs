@@ -529,7 +529,8 @@ fn the_default_run_reports_both_pipelines() {
         r.stdout
     );
     assert!(
-        r.stdout.contains(positive_action::SELF_SELECTION_CAVEAT),
+        r.stdout
+            .contains(positive_action::interventions::SELF_SELECTION_CAVEAT),
         "{}",
         r.stdout
     );

@@ -4,13 +4,14 @@
 //! statsmodels: see `tests/fixtures/workforce/`).
 
 use chrono::NaiveDate;
-use positive_action::{
-    Attrition, AttritionRecord, Benchmark, Breakdown, CandidateId, Characteristic, Comparator,
-    Declaration, DeclarationRecord, Disproportionality, DisproportionalityRecord, Error,
-    ExpectedLeavers, Group, Headcount, HeadcountChange, HeadcountRecord, Margin, Period, Person,
-    Position, Profile, Rank, RankBand, RankStructure, Representation, Scope, TargetFinding,
-    TargetPlan, Unit, Workforce,
+use positive_action::records::{Period, Rank};
+use positive_action::workforce::{
+    Attrition, AttritionRecord, Benchmark, Comparator, Declaration, DeclarationRecord,
+    Disproportionality, DisproportionalityRecord, ExpectedLeavers, Headcount, HeadcountChange,
+    HeadcountRecord, Margin, Person, Position, RankBand, RankStructure, Representation, Scope,
+    TargetFinding, TargetPlan, Unit, Workforce,
 };
+use positive_action::{Breakdown, CandidateId, Characteristic, Error, Group, Profile};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -1451,7 +1452,7 @@ struct Reference {
     ci95: (f64, f64),
 }
 
-fn assert_matches(c: &positive_action::AttritionComparison, r: &Reference) {
+fn assert_matches(c: &positive_action::workforce::AttritionComparison, r: &Reference) {
     let near = |got: f64, want: f64, what: &str| {
         assert!(close(got, want, 1e-9), "{what}: {got} against {want}");
     };
@@ -1544,7 +1545,7 @@ const GROUPS_2024: Reference = Reference {
 
 #[test]
 fn west_mercia_fall_in_attrition_is_significant() {
-    use positive_action::AttritionChange;
+    use positive_action::workforce::AttritionChange;
     let w = west_mercia_workforce();
     let white = Comparator::Group(ethnicity("White"));
     let fy2023 = w
@@ -1612,7 +1613,7 @@ fn west_mercia_fall_in_attrition_is_significant() {
 
 #[test]
 fn the_brief_counts_for_the_same_fall_agree_too() {
-    use positive_action::AttritionChange;
+    use positive_action::workforce::AttritionChange;
     let diverse = ethnicity("ethnically diverse");
     let year = |start, headcount_at_start, leavers| {
         Attrition::new(
@@ -1666,7 +1667,8 @@ fn the_brief_counts_for_the_same_fall_agree_too() {
 
 #[test]
 fn impact_ratio_bounds_with_undeclared_candidates() {
-    use positive_action::{ImpactRatioBounds, StageCounts};
+    use positive_action::StageCounts;
+    use positive_action::workforce::ImpactRatioBounds;
     let counts = |passed, failed| StageCounts {
         passed,
         failed,
