@@ -2,6 +2,7 @@
 //! tests of the invariants, and reference-value tests of the statistics.
 
 mod csv_input;
+mod entry;
 mod funnel;
 mod impact;
 mod interventions;

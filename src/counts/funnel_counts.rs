@@ -427,6 +427,115 @@ impl FunnelCounts {
         Ok(())
     }
 
+    /// Adds one candidate's `outcome` at a stage for a group, as a service
+    /// counts results while they arrive. The stage is named; the group is
+    /// matched to the breakdown (its characteristics in any order), and a
+    /// group not seen before is added.
+    ///
+    /// ```
+    /// use positive_action::{Breakdown, FunnelCounts, Group, Outcome, Pipeline, PipelineKind};
+    ///
+    /// let pipeline = Pipeline::new("sift 2025", PipelineKind::Recruitment, ["sift", "interview"])?;
+    /// let mut counts = FunnelCounts::empty(&pipeline, &"sex".parse::<Breakdown>()?);
+    /// let women: Group = "sex=female".parse()?;
+    /// counts.add("sift", &women, Outcome::Passed)?;
+    /// counts.add_n("sift", &women, Outcome::Failed, 3)?;
+    /// assert_eq!(counts.get("sift", &women).map(|c| c.entered()), Some(4));
+    /// assert!(counts.add("board", &women, Outcome::Passed).is_err()); // no such stage
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownStage`], [`Error::GroupShape`] for a group not over
+    /// the breakdown's characteristics, and [`Error::CountOverflow`] if the
+    /// cell would pass `u64::MAX`; on error the counts are unchanged.
+    pub fn add(&mut self, stage: impl AsRef<str>, group: &Group, outcome: Outcome) -> Result<()> {
+        self.add_n(stage, group, outcome, 1)
+    }
+
+    /// Adds `n` candidates with `outcome` at a stage for a group: a batch
+    /// of [`FunnelCounts::add`].
+    ///
+    /// # Errors
+    /// As [`FunnelCounts::add`].
+    pub fn add_n(
+        &mut self,
+        stage: impl AsRef<str>,
+        group: &Group,
+        outcome: Outcome,
+        n: u64,
+    ) -> Result<()> {
+        let mut one = StageCounts::default();
+        match outcome {
+            Outcome::Passed => one.passed = n,
+            Outcome::Failed => one.failed = n,
+            Outcome::Withdrew => one.withdrew = n,
+            Outcome::Pending => one.pending = n,
+            Outcome::Exempt => one.exempt = n,
+        }
+        self.add_counts(stage.as_ref(), group, &one)
+    }
+
+    /// Adds a record's counts to its stage and group (where
+    /// [`FunnelCounts::from_records`] refuses a second record for the same
+    /// cell, this sums them).
+    ///
+    /// # Errors
+    /// As [`FunnelCounts::add`].
+    pub fn add_record(&mut self, record: &CountRecord) -> Result<()> {
+        self.add_counts(record.stage.name(), &record.group, &record.counts())
+    }
+
+    /// Adds every record, stopping at the first error. Records before it
+    /// stay added, so on error merge into a copy if that matters.
+    ///
+    /// # Errors
+    /// As [`FunnelCounts::add`].
+    pub fn add_records<'a>(
+        &mut self,
+        records: impl IntoIterator<Item = &'a CountRecord>,
+    ) -> Result<()> {
+        records.into_iter().try_for_each(|r| self.add_record(r))
+    }
+
+    fn add_counts(&mut self, stage: &str, group: &Group, counts: &StageCounts) -> Result<()> {
+        let s = self
+            .pipeline
+            .stage_index(stage)
+            .ok_or_else(|| Error::UnknownStage {
+                candidate: None,
+                stage: stage.trim().to_owned(),
+                pipeline: self.pipeline.name().to_owned(),
+            })?;
+        let group = self.breakdown.conform(group.clone())?;
+        let stages = self.stages();
+        let found = self.groups.binary_search(&group);
+        let before = match found {
+            Ok(g) => self.cells[g * stages + s],
+            Err(_) => StageCounts::default(),
+        };
+        let sum = before
+            .checked_add(counts)
+            .filter(|c| c.total().is_some())
+            .ok_or_else(|| Error::CountOverflow {
+                stage: self.pipeline.stages()[s].clone(),
+                group: group.to_string(),
+            })?;
+        let g = match found {
+            Ok(g) => g,
+            Err(g) => {
+                // A new group takes its place in canonical order.
+                self.groups.insert(g, group);
+                let at = g * stages;
+                self.cells
+                    .splice(at..at, std::iter::repeat_n(StageCounts::default(), stages));
+                g
+            }
+        };
+        self.cells[g * stages + s] = sum;
+        Ok(())
+    }
+
     /// The same counts under a coarser breakdown: for example counts by sex
     /// and ethnicity, summed to counts by ethnicity alone.
     ///

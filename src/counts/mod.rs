@@ -33,12 +33,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub(crate) mod coded;
 pub(crate) mod funnel_counts;
 pub(crate) mod headcount;
 pub(crate) mod rate_basis;
 pub(crate) mod selection;
 pub(crate) mod stage_time;
 
+pub use coded::CodedCounts;
 pub use funnel_counts::{CountRecord, Counting, FunnelCounts, StageCounts};
 pub use rate_basis::RateBasis;
 pub use selection::SELECTION;

@@ -30,6 +30,18 @@ pub enum Error {
         /// What kind of name it was.
         what: &'static str,
     },
+    /// A pre-coded stage or group index is past the end.
+    #[error("{what} index {index} is out of range for {pipeline:?}: expected an index below {len}")]
+    CodeOutOfRange {
+        /// `stage` or `group`.
+        what: &'static str,
+        /// The index given.
+        index: usize,
+        /// How many there are.
+        len: usize,
+        /// The pipeline counted.
+        pipeline: String,
+    },
     /// A stage was given the name the bottom line goes by.
     #[error(
         "stage name {name:?} is reserved for the bottom line: expected another name for the stage"
@@ -619,6 +631,106 @@ pub enum Error {
         /// The last day.
         end: NaiveDate,
     },
+}
+
+impl Error {
+    /// A stable, machine-readable name for the kind of error, in
+    /// snake_case (`unknown_stage`, `count_overflow`): what a service
+    /// matches on, where the message is for people. Codes are never reused
+    /// or renamed.
+    ///
+    /// ```
+    /// use positive_action::Stage;
+    ///
+    /// let err = Stage::new("bottom_line").unwrap_err();
+    /// assert_eq!(err.code(), "reserved_stage_name");
+    /// assert_eq!(
+    ///     serde_json::to_value(&err)?,
+    ///     serde_json::json!({"code": "reserved_stage_name", "message": err.to_string()})
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::EmptyName { .. } => "empty_name",
+            Self::CodeOutOfRange { .. } => "code_out_of_range",
+            Self::ReservedStageName { .. } => "reserved_stage_name",
+            Self::InvalidCategory { .. } => "invalid_category",
+            Self::InvalidCandidateId { .. } => "invalid_candidate_id",
+            Self::UnknownOutcome { .. } => "unknown_outcome",
+            Self::EmptyPipeline { .. } => "empty_pipeline",
+            Self::DuplicatePipelineStage { .. } => "duplicate_pipeline_stage",
+            Self::DuplicateCharacteristic { .. } => "duplicate_characteristic",
+            Self::EmptyJourney { .. } => "empty_journey",
+            Self::UnknownStage { .. } => "unknown_stage",
+            Self::StageOutOfOrder { .. } => "stage_out_of_order",
+            Self::RepeatedStage { .. } => "repeated_stage",
+            Self::ResultAfterExit { .. } => "result_after_exit",
+            Self::PendingNotLast { .. } => "pending_not_last",
+            Self::DateBackwards { .. } => "date_backwards",
+            Self::MissingStage { .. } => "missing_stage",
+            Self::UnknownCandidate { .. } => "unknown_candidate",
+            Self::DuplicateCandidate { .. } => "duplicate_candidate",
+            Self::PipelineMismatch { .. } => "pipeline_mismatch",
+            Self::BreakdownMismatch { .. } => "breakdown_mismatch",
+            Self::GroupShape { .. } => "group_shape",
+            Self::DuplicateCounts { .. } => "duplicate_counts",
+            Self::CountOverflow { .. } => "count_overflow",
+            Self::InvalidOption { .. } => "invalid_option",
+            Self::InvalidTable { .. } => "invalid_table",
+            Self::InvalidReferenceGroup { .. } => "invalid_reference_group",
+            Self::AdverseImpact(..) => "adverse_impact",
+            Self::InvalidJson { .. } => "invalid_json",
+            Self::InvalidInput { .. } => "invalid_input",
+            Self::LeftBeforeStart { .. } => "left_before_start",
+            Self::UnknownRank { .. } => "unknown_rank",
+            Self::InvalidBand { .. } => "invalid_band",
+            Self::InvalidShare { .. } => "invalid_share",
+            Self::SharesDoNotSumToOne { .. } => "shares_do_not_sum_to_one",
+            Self::EmptyBenchmark { .. } => "empty_benchmark",
+            Self::InvalidGroup { .. } => "invalid_group",
+            Self::DuplicateEntry { .. } => "duplicate_entry",
+            Self::CountExceedsTotal { .. } => "count_exceeds_total",
+            Self::TotalOverflow { .. } => "total_overflow",
+            Self::CsvIo { .. } => "csv_io",
+            Self::CsvNoHeader => "csv_no_header",
+            Self::CsvMissingColumn { .. } => "csv_missing_column",
+            Self::CsvBadColumn { .. } => "csv_bad_column",
+            Self::CsvRaggedRow { .. } => "csv_ragged_row",
+            Self::CsvNotUtf8 { .. } => "csv_not_utf8",
+            Self::CsvCell { .. } => "csv_cell",
+            Self::InvalidDate { .. } => "invalid_date",
+            Self::CsvDuplicateResult { .. } => "csv_duplicate_result",
+            Self::CsvContradictoryCategory { .. } => "csv_contradictory_category",
+            Self::CsvJourney { .. } => "csv_journey",
+            Self::CsvSameCandidate { .. } => "csv_same_candidate",
+            Self::ContradictoryStageOrder { .. } => "contradictory_stage_order",
+            Self::CsvNoRows { .. } => "csv_no_rows",
+            Self::InFile { .. } => "in_file",
+            Self::UnknownTargetStage { .. } => "unknown_target_stage",
+            Self::InvalidIntervention { .. } => "invalid_intervention",
+            Self::InvalidCohort { .. } => "invalid_cohort",
+            Self::PositiveDiscrimination { .. } => "positive_discrimination",
+            Self::InvalidParticipation { .. } => "invalid_participation",
+            Self::InvalidRepresentation { .. } => "invalid_representation",
+            Self::TieBreakRefused { .. } => "tie_break_refused",
+            Self::InvalidPeriod { .. } => "invalid_period",
+        }
+    }
+}
+
+/// An error serialises as its [`code`](Error::code) and its message, so a
+/// service can return it as JSON: `{"code": "unknown_stage", "message":
+/// "..."}`.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut out = s.serialize_struct("Error", 2)?;
+        out.serialize_field("code", self.code())?;
+        out.serialize_field("message", &self.to_string())?;
+        out.end()
+    }
 }
 
 fn candidate_prefix(candidate: &Option<CandidateId>) -> String {

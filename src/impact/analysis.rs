@@ -1,5 +1,7 @@
 //! Adverse impact per stage and at the bottom line.
 
+use std::fmt;
+
 use crate::counts::RateBasis;
 use crate::counts::funnel_counts::{FunnelCounts, StageCounts};
 use crate::error::{Error, Result};
@@ -7,6 +9,7 @@ use crate::impact::reference::{ReferencePolicy, Tally, choose_reference};
 use crate::records::breakdown::Group;
 use crate::stats::rate_ratio;
 use crate::stats::{AdverseImpactRule, FisherExact, Shortfall, TwoByTwo, ZTest};
+use crate::text_table::{TextTable, decimal, percent};
 
 /// The options of an impact analysis. Each setter takes and returns `self`;
 /// [`ImpactAnalysis::new`] validates them.
@@ -554,4 +557,67 @@ pub(crate) fn analyse(
         groups: out,
         notes,
     })
+}
+
+/// A plain-text table per stage (and the bottom line, when there is more
+/// than one stage): each group's passed of rated, rate, impact ratio and
+/// interval, Fisher's two-sided p and whether it is flagged under the
+/// options' rule, then the stage's notes.
+///
+/// ```
+/// use positive_action::{FunnelCounts, ImpactAnalysis, ImpactOptions};
+///
+/// let counts = FunnelCounts::selection([("sex=female", 100, 30), ("sex=male", 100, 50)])?;
+/// let text = ImpactAnalysis::new(&counts, &ImpactOptions::default())?.to_string();
+/// assert!(text.contains("selection: reference sex=male"));
+/// assert!(text.contains("30/100"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl fmt::Display for ImpactAnalysis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bottom_line = (self.stages.len() > 1).then_some(&self.bottom_line);
+        for (i, stage) in self.stages.iter().chain(bottom_line).enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            let reference = match (&stage.reference, stage.reference_rate) {
+                (Some(g), rate) if *g == Group::default() => {
+                    format!("the overall rate ({})", percent(rate))
+                }
+                (Some(g), rate) => format!("{g} ({})", percent(rate)),
+                (None, _) => "none".to_owned(),
+            };
+            writeln!(f, "{}: reference {reference}", stage.stage)?;
+            let mut table = TextTable::new([
+                "group",
+                "passed/n",
+                "rate",
+                "impact ratio",
+                "CI",
+                "Fisher p",
+                "flagged",
+            ]);
+            for g in &stage.groups {
+                let flagged = is_flagged(g, self.options.rule, self.options.alpha);
+                table.row(vec![
+                    g.group.to_string(),
+                    format!("{}/{}", g.passed, g.rated),
+                    percent(g.pass_rate),
+                    decimal(g.impact_ratio, 3),
+                    g.impact_ratio_ci.map_or_else(
+                        || "n/a".to_owned(),
+                        |[lo, hi]| format!("[{lo:.3}, {hi:.3}]"),
+                    ),
+                    g.fisher
+                        .map_or_else(|| "n/a".to_owned(), |p| format!("{:.3e}", p.two_sided)),
+                    if flagged { "yes" } else { "" }.to_owned(),
+                ]);
+            }
+            write!(f, "{table}")?;
+            for note in &stage.notes {
+                writeln!(f, "note: {note}")?;
+            }
+        }
+        Ok(())
+    }
 }
