@@ -168,3 +168,9 @@ pub use records::{
     Applications, Breakdown, Candidate, CandidateId, Category, Characteristic, Group, Journey,
     Outcome, Pipeline, PipelineKind, Profile, Stage, StageResult,
 };
+
+/// Every Rust snippet of the README, compiled and run as a doctest so the
+/// README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -8,6 +8,7 @@ mod impact;
 mod interventions;
 mod journeys;
 mod properties;
+mod readme;
 mod report;
 mod representation;
 mod stats;
