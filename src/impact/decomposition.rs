@@ -93,81 +93,103 @@ pub(crate) fn decompose(
         if group.is_unknown() || (!overall && *group == reference) {
             continue;
         }
-        let mut notes = Vec::new();
-        let mut pending = 0u64;
-        let mut terms = Vec::with_capacity(stages.len());
-        for (s, stage) in stages.iter().enumerate() {
-            let mine = counts.cell(s, g);
-            let theirs = &reference_cells[s];
-            pending = pending
-                .saturating_add(mine.pending)
-                .saturating_add(if overall { 0 } else { theirs.pending });
-            let ((x1, n1), (x2, n2)) = (tally(mine), tally(theirs));
-            let ir = rate_ratio(x1, n1, x2, n2);
-            let ln = ir.filter(|r| *r > 0.0).map(f64::ln);
-            terms.push(StageContribution {
-                stage: stage.name().to_owned(),
-                impact_ratio: ir,
-                ln_impact_ratio: ln,
-                share: None,
-            });
-        }
-        let total: Option<f64> = terms.iter().map(|t| t.ln_impact_ratio).sum();
-        if total.is_none() {
-            let undefined: Vec<&str> = terms
-                .iter()
-                .filter(|t| t.ln_impact_ratio.is_none())
-                .map(|t| t.stage.as_str())
-                .collect();
-            notes.push(format!(
-                "the decomposition is undefined: the stage impact ratio is undefined or 0 at {}",
-                undefined.join(", ")
-            ));
-        }
-        if let Some(total) = total {
-            if total != 0.0 {
-                for t in &mut terms {
-                    t.share = t.ln_impact_ratio.map(|l| l / total);
-                }
-            } else {
-                notes.push(
-                    "the bottom-line impact ratio is exactly 1, so there are no shares to split"
-                        .to_owned(),
-                );
-            }
-        }
-        let pinch_point = terms
-            .iter()
-            .filter_map(|t| t.ln_impact_ratio.map(|l| (l, &t.stage)))
-            .filter(|(l, _)| *l < 0.0)
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, s)| s.clone());
-        let product = total.map(f64::exp);
-        let observed = bottom_line
-            .groups
-            .iter()
-            .find(|x| x.group == *group)
-            .and_then(|x| x.impact_ratio);
-        if pending > 0 {
-            notes.push(format!(
-                "{pending} pending candidates are left out of the stage rates"
-            ));
-        }
-        if let (Some(p), Some(o)) = (product, observed) {
-            if (p - o).abs() > 1e-9 * o.abs().max(p.abs()) {
-                notes.push("the product of the stage ratios differs from the observed bottom line, because of pending candidates, exempt stages or candidates who joined after the first stage".to_owned());
-            }
-        }
-        out.push(Decomposition {
-            group: group.clone(),
-            reference: reference.clone(),
-            stages: terms,
-            product_of_stage_ratios: product,
-            bottom_line_impact_ratio: observed,
-            pending,
-            pinch_point,
-            notes,
-        });
+        out.push(decompose_group(
+            counts,
+            g,
+            &reference,
+            &reference_cells,
+            bottom_line,
+            overall,
+        ));
     }
     Ok(out)
+}
+
+/// One group's stage terms against the reference cells: each stage's impact
+/// ratio and its share of ln IR at the bottom line, and the pinch point.
+fn decompose_group(
+    counts: &FunnelCounts,
+    g: usize,
+    reference: &Group,
+    reference_cells: &[StageCounts],
+    bottom_line: &StageImpact,
+    overall: bool,
+) -> Decomposition {
+    let stages = counts.pipeline().stages();
+    let group = &counts.groups()[g];
+    let mut notes = Vec::new();
+    let mut pending = 0u64;
+    let mut terms = Vec::with_capacity(stages.len());
+    for (s, stage) in stages.iter().enumerate() {
+        let mine = counts.cell(s, g);
+        let theirs = &reference_cells[s];
+        pending = pending
+            .saturating_add(mine.pending)
+            .saturating_add(if overall { 0 } else { theirs.pending });
+        let ((x1, n1), (x2, n2)) = (tally(mine), tally(theirs));
+        let ir = rate_ratio(x1, n1, x2, n2);
+        let ln = ir.filter(|r| *r > 0.0).map(f64::ln);
+        terms.push(StageContribution {
+            stage: stage.name().to_owned(),
+            impact_ratio: ir,
+            ln_impact_ratio: ln,
+            share: None,
+        });
+    }
+    let total: Option<f64> = terms.iter().map(|t| t.ln_impact_ratio).sum();
+    if total.is_none() {
+        let undefined: Vec<&str> = terms
+            .iter()
+            .filter(|t| t.ln_impact_ratio.is_none())
+            .map(|t| t.stage.as_str())
+            .collect();
+        notes.push(format!(
+            "the decomposition is undefined: the stage impact ratio is undefined or 0 at {}",
+            undefined.join(", ")
+        ));
+    }
+    if let Some(total) = total {
+        if total != 0.0 {
+            for t in &mut terms {
+                t.share = t.ln_impact_ratio.map(|l| l / total);
+            }
+        } else {
+            notes.push(
+                "the bottom-line impact ratio is exactly 1, so there are no shares to split"
+                    .to_owned(),
+            );
+        }
+    }
+    let pinch_point = terms
+        .iter()
+        .filter_map(|t| t.ln_impact_ratio.map(|l| (l, &t.stage)))
+        .filter(|(l, _)| *l < 0.0)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, s)| s.clone());
+    let product = total.map(f64::exp);
+    let observed = bottom_line
+        .groups
+        .iter()
+        .find(|x| x.group == *group)
+        .and_then(|x| x.impact_ratio);
+    if pending > 0 {
+        notes.push(format!(
+            "{pending} pending candidates are left out of the stage rates"
+        ));
+    }
+    if let (Some(p), Some(o)) = (product, observed) {
+        if (p - o).abs() > 1e-9 * o.abs().max(p.abs()) {
+            notes.push("the product of the stage ratios differs from the observed bottom line, because of pending candidates, exempt stages or candidates who joined after the first stage".to_owned());
+        }
+    }
+    Decomposition {
+        group: group.clone(),
+        reference: reference.clone(),
+        stages: terms,
+        product_of_stage_ratios: product,
+        bottom_line_impact_ratio: observed,
+        pending,
+        pinch_point,
+        notes,
+    }
 }
