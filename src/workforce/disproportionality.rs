@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::error::{Error, Result};
+use crate::impact::reference::largest;
 use crate::records::breakdown::{Breakdown, Group};
 use crate::stats::rate as ratio;
 use crate::text_table::{TextTable, decimal, percent};
@@ -37,12 +38,11 @@ impl Comparator {
         size: impl Fn(usize) -> u64,
     ) -> Result<Option<usize>> {
         match self {
-            Self::Largest => Ok((0..groups.len())
-                .filter(|&i| !groups[i].is_unknown() && size(i) > 0)
-                .fold(None, |best: Option<usize>, i| match best {
-                    Some(b) if size(b) >= size(i) => Some(b),
-                    _ => Some(i),
-                })),
+            Self::Largest => Ok(largest(
+                (0..groups.len())
+                    .filter(|&i| !groups[i].is_unknown())
+                    .map(|i| (i, size(i))),
+            )),
             Self::Group(group) => {
                 if group.is_unknown() {
                     return Err(Error::InvalidGroup {
