@@ -587,16 +587,25 @@ mod tests {
     #[test]
     fn representation_bounds_by_hand() {
         // 3 of 100 declared, 20 undeclared, benchmark 5%.
-        let b = RepresentationBounds::new(3, 100, 20, Some(0.05)).unwrap();
+        let b = RepresentationBounds::new(3, 100, 20, Some(0.05))
+            .unwrap()
+            .unwrap();
         assert_eq!(b.share_if_none, 3.0 / 120.0);
         assert_eq!(b.share_if_all, 23.0 / 120.0);
         assert_eq!(b.ratio_if_none, Some((3.0 / 120.0) / 0.05));
+        // 3 of 120 is too few to tell; 23 of 120 is over-represented.
         assert!(b.could_change_conclusion);
         // No undeclared: both ends are the declared share.
-        let b = RepresentationBounds::new(3, 100, 0, Some(0.05)).unwrap();
+        let b = RepresentationBounds::new(3, 100, 0, Some(0.05))
+            .unwrap()
+            .unwrap();
         assert_eq!(b.share_if_none, b.share_if_all);
         assert!(!b.could_change_conclusion);
-        assert!(RepresentationBounds::new(0, 0, 0, Some(0.05)).is_none());
+        assert!(
+            RepresentationBounds::new(0, 0, 0, Some(0.05))
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
