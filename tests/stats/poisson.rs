@@ -2,7 +2,8 @@
 //! (fixtures from `tests/fixtures/stats/generate_benchmark.py`), and its
 //! invariants by proptest.
 
-use positive_action::stats::{RateRatioTest, rate_ratio};
+// Exported as rate_ratio_test where stats::rate_ratio is the exact ratio of rates.
+use positive_action::stats::{RateRatioTest, rate_ratio_test as rate_ratio};
 use proptest::prelude::*;
 
 /// Absolute floor for p-values (see `share.rs`).
