@@ -174,6 +174,16 @@ impl RateRatioBounds {
 /// notices went to White people, yet relative to population Black people
 /// were six times as likely to receive one.
 ///
+/// Small numbers are shown for what they are: each rate ratio carries the
+/// exact conditional 95% interval and two-sided p of R's `poisson.test`
+/// (exact at any count, so no large-sample switch is needed), and a note
+/// says "too few to tell" when the interval holds 1. 2 events in a
+/// population of 300 against 700 in 900,000 is a ratio of 8.57, with an
+/// interval of 1.04 to 31.1. Events of an unknown group (no recorded
+/// ethnicity) have no population; each ratio is then bounded by
+/// [`RateRatioBounds`], as if they were all the group's or all the
+/// comparator's.
+///
 /// ```
 /// use positive_action::{Breakdown, Group};
 /// use positive_action::workforce::{Comparator, Disproportionality, DisproportionalityRecord};

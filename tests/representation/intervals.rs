@@ -375,3 +375,37 @@ fn events_with_no_recorded_group_bound_each_rate_ratio() {
         None
     );
 }
+
+#[test]
+fn the_new_figures_are_in_the_json() {
+    let r = force();
+    let value = serde_json::to_value(&r).unwrap();
+    let senior = &value["sections"][2];
+    assert_eq!(senior["scope"]["band"], "senior leadership");
+    let women = &senior["rows"][0];
+    assert_eq!(women["group"]["sex"], "female");
+    assert_eq!(women["position_in_workforce"], "too_few_to_tell");
+    assert_eq!(women["position"]["under"], "more_than_15");
+    assert_eq!(women["ratio_ci"].as_array().unwrap().len(), 2);
+    assert!(women["p_value"].as_f64().is_some());
+    assert!(
+        senior["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("too few to tell")
+    );
+    let back: Representation = serde_json::from_value(value).unwrap();
+    assert_eq!(back, r);
+
+    let table = fpn(&[
+        ("White", 700, 900_000),
+        ("Mixed", 2, 300),
+        ("not recorded", 5, 0),
+    ]);
+    let value = serde_json::to_value(&table).unwrap();
+    let mixed = &value["rows"][0];
+    assert_eq!(mixed["group"]["ethnicity"], "Mixed");
+    assert_eq!(mixed["rate_ratio_ci"].as_array().unwrap().len(), 2);
+    assert_eq!(mixed["if_unrecorded"]["unrecorded_events"], 5);
+    assert!(value["notes"].as_array().is_some_and(|n| !n.is_empty()));
+}
