@@ -431,8 +431,13 @@ pub(crate) fn analyse(
     let reference_rate = reference.and_then(|(_, r)| r.rate());
     if let Some((Some(i), r)) = reference {
         if r.considered < SMALL_REFERENCE_GROUP {
+            let advice = if matches!(options.reference, ReferencePolicy::Largest) {
+                ""
+            } else {
+                " (the largest group is a steadier reference)"
+            };
             notes.push(format!(
-                "the reference group {} has fewer than {SMALL_REFERENCE_GROUP} candidates rated: its rate is too uncertain to judge other groups by, so read every impact ratio here with care (the largest group is a steadier reference)",
+                "the reference group {} has fewer than {SMALL_REFERENCE_GROUP} candidates rated: its rate is too uncertain to judge other groups by, so read every impact ratio here with care{advice}",
                 groups[i]
             ));
         }

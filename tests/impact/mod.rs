@@ -532,3 +532,19 @@ fn the_report_says_which_reference_and_why() {
     let policy: ReferencePolicy = serde_json::from_str("\"largest\"").unwrap();
     assert_eq!(policy, ReferencePolicy::Largest);
 }
+
+#[test]
+fn a_small_largest_group_is_warned_without_suggesting_itself() {
+    let counts = one_stage(&[("A", 10, 10), ("B", 3, 2)]);
+    let a = ImpactAnalysis::new(
+        &counts,
+        &ImpactOptions::new().reference(ReferencePolicy::Largest),
+    )
+    .unwrap();
+    let note = a.stages[0]
+        .notes
+        .iter()
+        .find(|n| n.contains("fewer than 30"))
+        .unwrap();
+    assert!(!note.contains("largest group is a steadier"), "{note}");
+}
