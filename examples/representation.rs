@@ -5,8 +5,12 @@
 //! three units who joined between 1995 and 2025, some of whom leave in
 //! 2023/24 or 2024/25) and a census-style benchmark of its area. It prints the headcount
 //! by rank and sex, representation by ethnicity and by sex with the rank
-//! band gaps, the year-on-year change, attrition by ethnicity, the
-//! appointments needed for parity, and declaration completeness.
+//! band gaps (each judged by the ratio's 95% interval, against the census
+//! and, for a band, against the force; "too few to tell" where the
+//! interval is wide, with a note), stop and search disproportionality with
+//! exact intervals and bounds for searches with no recorded ethnicity, the
+//! year-on-year change, attrition by ethnicity, the appointments needed for
+//! parity, and declaration completeness.
 //!
 //! ```text
 //! cargo run --release --example representation
@@ -20,8 +24,9 @@ use std::process::ExitCode;
 use chrono::{Days, NaiveDate};
 use positive_action::records::{Period, Rank};
 use positive_action::workforce::{
-    AttritionChange, Benchmark, Comparator, ExpectedLeavers, HeadcountChange, Person,
-    RankStructure, Representation, TargetPlan, Unit, Workforce,
+    AttritionChange, Benchmark, Comparator, Disproportionality, DisproportionalityRecord,
+    ExpectedLeavers, HeadcountChange, Person, RankStructure, Representation, TargetPlan, Unit,
+    Workforce,
 };
 use positive_action::{Breakdown, CandidateId, Characteristic, Group, Profile, Result};
 use synthetic::SplitMix64;
@@ -46,6 +51,17 @@ const CENSUS: [(&str, u64); 5] = [
     ("Black", 19_500),
     ("Mixed", 28_600),
     ("Other", 16_900),
+];
+
+/// Stop and searches in the force area by ethnicity in a year (invented),
+/// 90 of them with no ethnicity recorded.
+const SEARCHES: [(&str, u64); 6] = [
+    ("White", 1_170),
+    ("Asian", 130),
+    ("Black", 117),
+    ("Mixed", 40),
+    ("Other", 10),
+    ("not recorded", 90),
 ];
 
 const UNITS: [&str; 3] = ["North", "South", "Harbour"];
@@ -180,6 +196,24 @@ fn run() -> Result<()> {
         ],
     )?;
     println!("{}", Representation::new(&by_rank_and_sex, &population)?);
+
+    let population_of = |label: &str| CENSUS.iter().find(|c| c.0 == label).map_or(0, |c| c.1);
+    let searches = Disproportionality::new(
+        "stop and search",
+        &by_ethnicity,
+        SEARCHES
+            .iter()
+            .map(|&(label, events)| {
+                Ok(DisproportionalityRecord {
+                    group: Group::parse([("ethnicity", label)])?,
+                    events,
+                    population: population_of(label),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+        Comparator::Group(Group::parse([("ethnicity", "White")])?),
+    )?;
+    println!("{searches}");
 
     let before = force.headcount_on(march_2024, &by_ethnicity);
     println!("{}", HeadcountChange::new(&before, &now)?);

@@ -5,7 +5,9 @@ use std::fmt;
 use crate::counts::RateBasis;
 use crate::counts::funnel_counts::{FunnelCounts, StageCounts};
 use crate::error::{Error, Result};
-use crate::impact::reference::{ReferencePolicy, Tally, choose_reference};
+use crate::impact::reference::{
+    ReferencePolicy, SMALL_REFERENCE_GROUP, Tally, choose_reference, reference_reason,
+};
 use crate::records::breakdown::Group;
 use crate::stats::rate_ratio;
 use crate::stats::{AdverseImpactRule, FisherExact, Shortfall, TwoByTwo, ZTest};
@@ -222,6 +224,9 @@ pub struct StageImpact {
     pub reference_passed: Option<u64>,
     /// The denominator of the reference rate.
     pub reference_rated: Option<u64>,
+    /// Why the reference is the one it is (the rule that chose it); `None`
+    /// when there is none, and the notes say why.
+    pub reference_reason: Option<String>,
     /// A row per group, in canonical order.
     pub groups: Vec<GroupImpact>,
     /// Why figures are undefined, and other caveats.
@@ -427,6 +432,19 @@ pub(crate) fn analyse(
         );
     }
     let reference_rate = reference.and_then(|(_, r)| r.rate());
+    if let Some((Some(i), r)) = reference {
+        if r.considered < SMALL_REFERENCE_GROUP {
+            let advice = if matches!(options.reference, ReferencePolicy::Largest) {
+                ""
+            } else {
+                " (the largest group is a steadier reference)"
+            };
+            notes.push(format!(
+                "the reference group {} has fewer than {SMALL_REFERENCE_GROUP} candidates rated: its rate is too uncertain to judge other groups by, so read every impact ratio here with care{advice}",
+                groups[i]
+            ));
+        }
+    }
     if reference_rate == Some(0.0) {
         notes.push("the reference rate is 0, so every impact ratio is undefined".to_owned());
     }
@@ -554,6 +572,7 @@ pub(crate) fn analyse(
         reference_rate,
         reference_passed: reference.map(|(_, r)| r.selected),
         reference_rated: reference.map(|(_, r)| r.considered),
+        reference_reason: reference.map(|_| reference_reason(&options.reference)),
         groups: out,
         notes,
     })

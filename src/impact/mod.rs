@@ -36,5 +36,5 @@ pub use crate::stats::AdverseImpactRule;
 pub use analysis::{GroupImpact, ImpactAnalysis, ImpactOptions, StageImpact};
 pub use check::check_no_adverse_impact;
 pub use decomposition::{Decomposition, StageContribution};
-pub use reference::ReferencePolicy;
+pub use reference::{ReferencePolicy, SMALL_REFERENCE_GROUP};
 pub use strata::{StratifiedGroup, StratifiedImpact, StratifiedStage, Stratum};

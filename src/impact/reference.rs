@@ -28,6 +28,13 @@ pub enum ReferencePolicy {
     },
     /// A fixed group at every stage.
     Group(Group),
+    /// The largest known group at each stage (most candidates rated), the
+    /// first in canonical order on a tie. UK public bodies compare with
+    /// the largest group (the Race Disparity Unit's Ethnicity facts and
+    /// figures, and Home Office stop and search statistics, compare with
+    /// White, the largest group), which keeps a handful of people from
+    /// setting the standard for everyone else.
+    Largest,
     /// The rate of all candidates. A group cannot be tested against a total
     /// that contains it, so the tests and practical-significance figures
     /// then compare each group with all other candidates.
@@ -46,6 +53,7 @@ impl fmt::Display for ReferencePolicy {
                 )
             }
             Self::Group(g) => write!(f, "{g}"),
+            Self::Largest => f.write_str("largest group"),
             Self::Overall => f.write_str("overall rate"),
         }
     }
@@ -94,6 +102,44 @@ pub(crate) fn highest_rate<K>(candidates: impl IntoIterator<Item = (K, u64, u64)
         }
     }
     best.map(|(key, _, _)| key)
+}
+
+/// A reference group rated on fewer candidates than this carries a warning
+/// note: its rate is too uncertain to judge others by.
+///
+/// 30 is the usual rule of thumb for the normal approximation that the z
+/// test and the log-method interval rest on; the Uniform Guidelines
+/// themselves (29 CFR 1607.4(D)) warn that differences based on small
+/// numbers may not be adverse impact. Under [`ReferencePolicy::HighestRate`]
+/// a group of 5 with 4 passed can otherwise set the standard that a group
+/// of 300 is flagged against.
+pub const SMALL_REFERENCE_GROUP: u64 = 30;
+
+/// Of candidates given as (key, size), the largest, the first given on a
+/// tie; those of size 0 are passed over. The rule of every "largest group"
+/// choice in the crate (the impact reference, the workforce comparator).
+pub(crate) fn largest<K>(candidates: impl IntoIterator<Item = (K, u64)>) -> Option<K> {
+    let mut best: Option<(K, u64)> = None;
+    for (key, size) in candidates {
+        if size > 0 && best.as_ref().is_none_or(|(_, b)| size > *b) {
+            best = Some((key, size));
+        }
+    }
+    best.map(|(key, _)| key)
+}
+
+/// Why the reference of a stage is the one it is, for a reader.
+pub(crate) fn reference_reason(policy: &ReferencePolicy) -> String {
+    match policy {
+        ReferencePolicy::HighestRate => "the known group with the highest rate (Uniform Guidelines, 29 CFR 1607.4(D)); ties go to the larger group".to_owned(),
+        ReferencePolicy::HighestRateAmong { min_share } => format!(
+            "the known group with the highest rate among those with at least {:.1}% of decided candidates (as New York City Local Law 144 allows)",
+            100.0 * min_share
+        ),
+        ReferencePolicy::Group(g) => format!("{g}, fixed by the analysis options"),
+        ReferencePolicy::Largest => "the known group with the most candidates rated, the comparison UK public bodies use".to_owned(),
+        ReferencePolicy::Overall => "the rate of all candidates".to_owned(),
+    }
 }
 
 /// Chooses the reference: `Some((Some(index), rate))` for a group,
@@ -150,6 +196,22 @@ pub(crate) fn choose_reference(
                 Some(format!("the reference group {g} has no candidates here")),
             ),
         },
+        ReferencePolicy::Largest => {
+            match largest(
+                (0..groups.len())
+                    .filter(known)
+                    .map(|i| (i, rows[i].considered)),
+            ) {
+                Some(i) => (Some((Some(i), rows[i])), None),
+                None => (
+                    None,
+                    Some(
+                        "no known group has a candidate to rate, so there is no reference group"
+                            .to_owned(),
+                    ),
+                ),
+            }
+        }
         ReferencePolicy::Overall => {
             let sum = rows.iter().fold(
                 Tally {

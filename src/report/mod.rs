@@ -134,6 +134,12 @@ pub struct ReportStage {
     pub reference: Option<Group>,
     /// The reference rate.
     pub reference_rate: Option<f64>,
+    /// Why the reference is the one it is.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub reference_reason: Option<String>,
     /// A row per group.
     pub groups: Vec<ReportGroup>,
     /// Why figures are undefined, and caveats.
@@ -150,6 +156,7 @@ impl From<&StageImpact> for ReportStage {
             stage: s.stage.clone(),
             reference: s.reference.clone(),
             reference_rate: s.reference_rate,
+            reference_reason: s.reference_reason.clone(),
             groups: s.groups.iter().map(ReportGroup::from).collect(),
             notes: s.notes.clone(),
         }

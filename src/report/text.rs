@@ -125,6 +125,9 @@ fn write_stage(
         (None, _) => "none".to_owned(),
     };
     writeln!(f, "{title} (reference: {reference})")?;
+    if let Some(why) = &stage.reference_reason {
+        writeln!(f, "  reference chosen as: {why}")?;
+    }
     write!(f, "{}", stage_table(stage, alpha))?;
     for n in &stage.notes {
         writeln!(f, "  note: {n}")?;

@@ -315,8 +315,8 @@ impl fmt::Display for Declaration {
 /// With h people of the group among D declared and U undeclared, the share
 /// runs from h / (D + U) (none of the undeclared in the group) to
 /// (h + U) / (D + U) (all of them). These are sharp bounds. The conclusion
-/// (the side of the ±1 point band of [`Position`]) could change when the
-/// two ends fall on different sides.
+/// (under, equal, over or too few to tell, as [`Position`] judges it from
+/// the ratio's interval) could change when the two ends differ.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RepresentationBounds {
@@ -337,31 +337,50 @@ pub struct RepresentationBounds {
 
 impl RepresentationBounds {
     /// The bounds of a group of `headcount` among `declared` and
-    /// `undeclared` people; `None` when there is nobody at all.
+    /// `undeclared` people; `None` when there is nobody at all (or the
+    /// counts pass `u64::MAX`).
+    ///
+    /// # Errors
+    /// As [`share_against_benchmark`](crate::stats::share_against_benchmark):
+    /// a total above 2⁵³.
     pub(crate) fn new(
         headcount: u64,
         declared: u64,
         undeclared: u64,
         benchmark_share: Option<f64>,
-    ) -> Option<Self> {
-        let everyone = declared.checked_add(undeclared)?;
-        let share_if_none = ratio(headcount, everyone)?;
-        let share_if_all = ratio(headcount.checked_add(undeclared)?, everyone)?;
+    ) -> Result<Option<Self>> {
+        let Some(everyone) = declared.checked_add(undeclared) else {
+            return Ok(None);
+        };
+        let Some(all) = headcount.checked_add(undeclared) else {
+            return Ok(None);
+        };
+        let (Some(share_if_none), Some(share_if_all)) =
+            (ratio(headcount, everyone), ratio(all, everyone))
+        else {
+            return Ok(None);
+        };
         let per = |s: f64| benchmark_share.and_then(|b| (b > 0.0).then(|| s / b));
-        let position =
-            |s: f64| benchmark_share.and_then(|b| Position::from_gap_points(100.0 * (s - b)));
-        let could_change_conclusion = match (position(share_if_none), position(share_if_all)) {
+        // Each end judged as the declared figure is: by the ratio and its
+        // interval (see Position).
+        let position = |count: u64| -> Result<Option<Position>> {
+            Ok(match benchmark_share {
+                Some(b) => Position::judge(count, everyone, b)?.map(|(p, _)| p),
+                None => None,
+            })
+        };
+        let could_change_conclusion = match (position(headcount)?, position(all)?) {
             (Some(a), Some(b)) => a.side() != b.side(),
             _ => false,
         };
-        Some(Self {
+        Ok(Some(Self {
             undeclared,
             share_if_none,
             share_if_all,
             ratio_if_none: per(share_if_none),
             ratio_if_all: per(share_if_all),
             could_change_conclusion,
-        })
+        }))
     }
 }
 
@@ -568,16 +587,25 @@ mod tests {
     #[test]
     fn representation_bounds_by_hand() {
         // 3 of 100 declared, 20 undeclared, benchmark 5%.
-        let b = RepresentationBounds::new(3, 100, 20, Some(0.05)).unwrap();
+        let b = RepresentationBounds::new(3, 100, 20, Some(0.05))
+            .unwrap()
+            .unwrap();
         assert_eq!(b.share_if_none, 3.0 / 120.0);
         assert_eq!(b.share_if_all, 23.0 / 120.0);
         assert_eq!(b.ratio_if_none, Some((3.0 / 120.0) / 0.05));
+        // 3 of 120 is too few to tell; 23 of 120 is over-represented.
         assert!(b.could_change_conclusion);
         // No undeclared: both ends are the declared share.
-        let b = RepresentationBounds::new(3, 100, 0, Some(0.05)).unwrap();
+        let b = RepresentationBounds::new(3, 100, 0, Some(0.05))
+            .unwrap()
+            .unwrap();
         assert_eq!(b.share_if_none, b.share_if_all);
         assert!(!b.could_change_conclusion);
-        assert!(RepresentationBounds::new(0, 0, 0, Some(0.05)).is_none());
+        assert!(
+            RepresentationBounds::new(0, 0, 0, Some(0.05))
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

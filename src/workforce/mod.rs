@@ -57,9 +57,11 @@ pub use declaration::{
 };
 pub use disproportionality::{
     Comparator, Disproportionality, DisproportionalityRecord, DisproportionalityRow,
+    RateRatioBounds,
 };
 pub use representation::{
-    HeadcountChange, HeadcountChangeRow, HeadcountChangeSection, Margin, Position, Representation,
-    RepresentationRow, RepresentationSection, Scope,
+    EQUAL_RATIO_BAND, HeadcountChange, HeadcountChangeRow, HeadcountChangeSection, Margin,
+    Position, PositionBasis, REPRESENTATION_CONFIDENCE, Representation, RepresentationRow,
+    RepresentationSection, Scope,
 };
 pub use target::{ExpectedLeavers, TargetFinding, TargetPlan, TargetRequirement, TargetTable};

@@ -11,18 +11,37 @@ use crate::records::benchmark::Benchmark;
 use crate::records::breakdown::{Breakdown, Group};
 use crate::records::pipeline::Rank;
 use crate::stats::rate as ratio;
+use crate::stats::{ShareTest, share_against_benchmark};
 use crate::text_table::{TextTable, decimal, percent};
 use crate::workforce::declaration::RepresentationBounds;
 
 /// How far a gap may sit from a band boundary and still count as on it, in
-/// percentage points: a gap of exactly 1 point computed in floating point
-/// (1.0000000000000009) is still "equal".
+/// percentage points: a gap of exactly 5 points computed in floating point
+/// (5.000000000000001) is still "more than 1".
 const BOUNDARY_TOLERANCE: f64 = 1e-9;
 
-/// How far beyond the ±1 point band of equality a representation gap lies.
+/// The confidence of every representation interval: 95%.
+pub const REPRESENTATION_CONFIDENCE: f64 = 0.95;
+
+/// The band of representation ratios treated as equal: 0.8 to 1.25.
+///
+/// A group is equally represented only when the whole 95% interval of its
+/// ratio lies inside this band. 0.8 is the four-fifths rule of the Uniform
+/// Guidelines (29 CFR 1607.4(D)), and 1.25 = 1/0.8 makes the band
+/// symmetric on the ratio's log scale, as the 80–125% equivalence band of
+/// the US FDA's bioequivalence guidance (two one-sided tests, Schuirmann
+/// 1987) is.
+pub const EQUAL_RATIO_BAND: (f64, f64) = (0.8, 1.25);
+
+/// How far a group's share sits from its comparison share, in percentage
+/// points: the bands of gender and workforce reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Margin {
+    /// At most 1 percentage point: a small gap that the interval still
+    /// shows is real.
+    #[cfg_attr(feature = "serde", serde(rename = "at_most_1"))]
+    AtMost1,
     /// More than 1 and at most 5 percentage points.
     #[cfg_attr(feature = "serde", serde(rename = "more_than_1"))]
     MoreThan1,
@@ -37,9 +56,32 @@ pub enum Margin {
     MoreThan15,
 }
 
+impl Margin {
+    /// The band of a gap in percentage points (either sign); a gap exactly
+    /// on a boundary belongs to the band below it. `None` unless finite.
+    pub fn of_points(gap: f64) -> Option<Self> {
+        if !gap.is_finite() {
+            return None;
+        }
+        let size = gap.abs() - BOUNDARY_TOLERANCE;
+        Some(if size <= 1.0 {
+            Self::AtMost1
+        } else if size <= 5.0 {
+            Self::MoreThan1
+        } else if size <= 10.0 {
+            Self::MoreThan5
+        } else if size <= 15.0 {
+            Self::MoreThan10
+        } else {
+            Self::MoreThan15
+        })
+    }
+}
+
 impl fmt::Display for Margin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Self::AtMost1 => "at most 1 point",
             Self::MoreThan1 => "more than 1 point",
             Self::MoreThan5 => "more than 5 points",
             Self::MoreThan10 => "more than 10 points",
@@ -48,68 +90,103 @@ impl fmt::Display for Margin {
     }
 }
 
-/// The "position" banding of gender and workforce reports: a group is
-/// represented equally when its share is within ±1 percentage point of the
-/// benchmark, and otherwise over- or under-represented by more than 1, 5,
-/// 10 or 15 points.
+/// Whether a group is under-, equally or over-represented, judged by its
+/// representation ratio (share / comparison share) and the ratio's 95%
+/// interval, never by the size of the gap alone:
 ///
-/// A gap exactly on a boundary belongs to the band below it: 1 point is
-/// equal, 5 points is "more than 1".
+/// - **under** (or **over**) when the whole interval lies below (above) 1,
+///   with the gap's size in points as the margin;
+/// - **equal** when the interval holds 1 and lies within
+///   [`EQUAL_RATIO_BAND`] (0.8 to 1.25);
+/// - **too few to tell** when the interval holds 1 but runs outside that
+///   band: the figures cannot tell equal from a real gap.
+///
+/// The interval is the exact Clopper-Pearson interval of the share divided
+/// by the comparison share (see
+/// [`share_against_benchmark`](crate::stats::share_against_benchmark)).
+/// A 1-point gap is not "equal" by itself: 0.8% against 1.5% is a ratio of
+/// 0.53, under-represented when the counts are large enough to show it.
 ///
 /// ```
 /// use positive_action::workforce::{Margin, Position};
 ///
-/// assert_eq!(Position::from_gap_points(-0.4), Some(Position::Equal));
-/// assert_eq!(Position::from_gap_points(1.0), Some(Position::Equal));
-/// assert_eq!(Position::from_gap_points(-2.4), Some(Position::Under(Margin::MoreThan1)));
-/// assert_eq!(Position::from_gap_points(16.0), Some(Position::Over(Margin::MoreThan15)));
-/// assert_eq!(Position::from_gap_points(-2.4).unwrap().to_string(), "under-represented by more than 1 point");
+/// // 0.8% against 1.5%: 8 of 1,000 could be chance; 80 of 10,000 is not.
+/// let few = Position::from_interval(-0.7, (0.23, 1.05));
+/// assert_eq!(few, Some(Position::TooFewToTell));
+/// let many = Position::from_interval(-0.7, (0.42, 0.66));
+/// assert_eq!(many, Some(Position::Under(Margin::AtMost1)));
+/// assert_eq!(Position::from_interval(0.4, (0.9, 1.1)), Some(Position::Equal));
+/// assert_eq!(Position::from_interval(16.0, (1.3, 1.5)), Some(Position::Over(Margin::MoreThan15)));
+/// assert_eq!(many.unwrap().to_string(), "under-represented by at most 1 point");
+/// assert_eq!(few.unwrap().to_string(), "too few to tell");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Position {
-    /// Within ±1 percentage point of the benchmark.
+    /// The ratio's interval holds 1 and lies within 0.8 to 1.25.
     Equal,
-    /// Over-represented: the share is above the benchmark by the margin.
+    /// Over-represented: the interval lies above 1; the share is above the
+    /// comparison by the margin.
     Over(Margin),
-    /// Under-represented: the share is below the benchmark by the margin.
+    /// Under-represented: the interval lies below 1; the share is below
+    /// the comparison by the margin.
     Under(Margin),
+    /// The interval holds 1 but runs outside 0.8 to 1.25: too few people
+    /// to tell equal from a gap.
+    TooFewToTell,
 }
 
 impl Position {
-    /// The position of a gap in percentage points (share − benchmark share,
-    /// times 100); `None` for a gap that is not a finite number.
-    pub fn from_gap_points(gap: f64) -> Option<Self> {
-        if !gap.is_finite() {
+    /// The position of a gap in percentage points (share − comparison
+    /// share, times 100) with the representation ratio's interval; `None`
+    /// for figures that are not finite numbers.
+    pub fn from_interval(gap_points: f64, ratio_ci: (f64, f64)) -> Option<Self> {
+        let (low, high) = ratio_ci;
+        if low.is_nan() || high.is_nan() {
             return None;
         }
-        let size = gap.abs() - BOUNDARY_TOLERANCE;
-        let margin = if size <= 1.0 {
-            return Some(Self::Equal);
-        } else if size <= 5.0 {
-            Margin::MoreThan1
-        } else if size <= 10.0 {
-            Margin::MoreThan5
-        } else if size <= 15.0 {
-            Margin::MoreThan10
-        } else {
-            Margin::MoreThan15
-        };
-        Some(if gap > 0.0 {
+        let margin = Margin::of_points(gap_points)?;
+        Some(if low > 1.0 {
             Self::Over(margin)
-        } else {
+        } else if high < 1.0 {
             Self::Under(margin)
+        } else if low >= EQUAL_RATIO_BAND.0 && high <= EQUAL_RATIO_BAND.1 {
+            Self::Equal
+        } else {
+            Self::TooFewToTell
         })
     }
 
-    /// −1 under, 0 equal, +1 over: the conclusion a reader draws.
+    /// The position of `count` of `total` against a comparison share in
+    /// (0, 1), with the share test it rests on; `None` when the total is 0
+    /// or the comparison share is 0 or 1 (no ratio, or no interval).
+    pub(crate) fn judge(
+        count: u64,
+        total: u64,
+        comparison: f64,
+    ) -> Result<Option<(Self, ShareTest)>> {
+        if !(comparison > 0.0 && comparison < 1.0) {
+            return Ok(None);
+        }
+        let Some(test) =
+            share_against_benchmark(count, total, comparison, REPRESENTATION_CONFIDENCE)?
+        else {
+            return Ok(None);
+        };
+        let gap = 100.0 * (test.share - comparison);
+        Ok(Self::from_interval(gap, test.representation_ratio_ci).map(|p| (p, test)))
+    }
+
+    /// −1 under, 0 equal, +1 over, 2 too few to tell: the conclusion a
+    /// reader draws.
     pub(crate) fn side(self) -> i8 {
         match self {
             Self::Equal => 0,
             Self::Over(_) => 1,
             Self::Under(_) => -1,
+            Self::TooFewToTell => 2,
         }
     }
 }
@@ -117,10 +194,35 @@ impl Position {
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Equal => f.write_str("equal (within 1 point)"),
+            Self::Equal => f.write_str("equal (95% interval of the ratio within 0.8 to 1.25)"),
             Self::Over(m) => write!(f, "over-represented by {m}"),
             Self::Under(m) => write!(f, "under-represented by {m}"),
+            Self::TooFewToTell => f.write_str("too few to tell"),
         }
+    }
+}
+
+/// What a position compares a share with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum PositionBasis {
+    /// The benchmark population's share (census): does the scope reflect
+    /// the community? The default.
+    #[default]
+    Benchmark,
+    /// The whole workforce's share (the force): does a rank band hold its
+    /// fair part of the force's own people? HeForShe's Gender Equality in
+    /// UK Policing reports compare each band with the force this way.
+    Workforce,
+}
+
+impl fmt::Display for PositionBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Benchmark => "against the benchmark",
+            Self::Workforce => "against the whole workforce",
+        })
     }
 }
 
@@ -162,17 +264,45 @@ pub struct RepresentationRow {
     pub benchmark_share: Option<f64>,
     /// share / benchmark share: 1 is parity.
     pub ratio: Option<f64>,
+    /// The 95% interval of the ratio: the exact Clopper-Pearson interval of
+    /// the share over the benchmark share. `None` with no benchmark share
+    /// in (0, 1).
+    pub ratio_ci: Option<[f64; 2]>,
+    /// The exact binomial test's two-sided p of the share against the
+    /// benchmark share (R's `binom.test`).
+    pub p_value: Option<f64>,
     /// 100 · (share − benchmark share), in percentage points.
     pub gap_points: Option<f64>,
-    /// The banding of the gap.
+    /// The position against the benchmark ([`PositionBasis::Benchmark`]),
+    /// judged by the ratio and its interval (see [`Position`]).
     pub position: Option<Position>,
     /// 100 · (share in this scope − share in the whole workforce): how a
     /// band or rank differs from the workforce it is part of. `None` for
     /// the whole workforce itself.
     pub difference_from_workforce_points: Option<f64>,
+    /// share in this scope / share in the whole workforce, with its 95%
+    /// interval (the band's Clopper-Pearson interval over the workforce
+    /// share). `None` for the whole workforce itself.
+    pub workforce_ratio: Option<f64>,
+    /// The 95% interval of `workforce_ratio`.
+    pub workforce_ratio_ci: Option<[f64; 2]>,
+    /// The position against the whole workforce
+    /// ([`PositionBasis::Workforce`]), judged as [`Position`] says.
+    pub position_in_workforce: Option<Position>,
     /// What the share and ratio would be if no undeclared person, or every
     /// one, belonged to the group.
     pub if_undeclared: Option<RepresentationBounds>,
+}
+
+impl RepresentationRow {
+    /// The position on either basis: against the benchmark, or (for a band
+    /// or rank) against the whole workforce.
+    pub fn position_against(&self, basis: PositionBasis) -> Option<Position> {
+        match basis {
+            PositionBasis::Benchmark => self.position,
+            PositionBasis::Workforce => self.position_in_workforce,
+        }
+    }
 }
 
 /// The representation table of one scope: the whole workforce, a band or a
@@ -192,6 +322,12 @@ pub struct RepresentationSection {
     /// A row per declared group of the headcount or the benchmark, in
     /// canonical order.
     pub rows: Vec<RepresentationRow>,
+    /// Caveats: which figures are too few to tell, and why.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub notes: Vec<String>,
 }
 
 impl RepresentationSection {
@@ -312,45 +448,80 @@ impl Representation {
                 }
             }
             let workforce = sections.first();
-            let rows = groups
-                .iter()
-                .map(|group| {
-                    let h = count(group);
-                    let share = ratio(h, declared);
-                    let benchmark_share = benchmark.share(group);
-                    let gap_points = share.zip(benchmark_share).map(|(s, b)| 100.0 * (s - b));
-                    let ratio = share
-                        .zip(benchmark_share)
-                        .and_then(|(s, b)| (b > 0.0).then(|| s / b));
-                    let difference_from_workforce_points = workforce
-                        .and_then(|w| w.row(group))
-                        .and_then(|w| w.share)
-                        .zip(share)
-                        .map(|(w, s)| 100.0 * (s - w));
-                    RepresentationRow {
-                        group: group.clone(),
-                        headcount: h,
-                        share,
-                        benchmark_share,
-                        ratio,
-                        gap_points,
-                        position: gap_points.and_then(Position::from_gap_points),
-                        difference_from_workforce_points,
-                        if_undeclared: RepresentationBounds::new(
-                            h,
-                            declared,
-                            undeclared,
-                            benchmark_share,
-                        ),
+            let mut notes = Vec::new();
+            let mut rows = Vec::with_capacity(groups.len());
+            for group in &groups {
+                let h = count(group);
+                let share = ratio(h, declared);
+                let benchmark_share = benchmark.share(group);
+                let gap_points = share.zip(benchmark_share).map(|(s, b)| 100.0 * (s - b));
+                let ratio = share
+                    .zip(benchmark_share)
+                    .and_then(|(s, b)| (b > 0.0).then(|| s / b));
+                let judged = match benchmark_share {
+                    Some(b) => Position::judge(h, declared, b)?,
+                    None => None,
+                };
+                let workforce_share = workforce.and_then(|w| w.row(group)).and_then(|w| w.share);
+                let difference_from_workforce_points =
+                    workforce_share.zip(share).map(|(w, s)| 100.0 * (s - w));
+                let in_workforce = match workforce_share {
+                    Some(w) => Position::judge(h, declared, w)?,
+                    None => None,
+                };
+                let position = judged.as_ref().map(|(p, _)| *p);
+                let position_in_workforce = in_workforce.as_ref().map(|(p, _)| *p);
+                for (p, test, against) in [
+                    (position, judged.as_ref(), "the benchmark"),
+                    (
+                        position_in_workforce,
+                        in_workforce.as_ref(),
+                        "the whole workforce",
+                    ),
+                ] {
+                    if let (Some(Position::TooFewToTell), Some((_, t))) = (p, test) {
+                        let [low, high] =
+                            [t.representation_ratio_ci.0, t.representation_ratio_ci.1];
+                        notes.push(format!(
+                            "{group}: too few to tell against {against}: the 95% interval of the ratio, {low:.2} to {high:.2}, holds 1 but runs outside 0.8 to 1.25"
+                        ));
                     }
-                })
-                .collect();
+                }
+                rows.push(RepresentationRow {
+                    group: group.clone(),
+                    headcount: h,
+                    share,
+                    benchmark_share,
+                    ratio,
+                    ratio_ci: judged
+                        .as_ref()
+                        .map(|(_, t)| [t.representation_ratio_ci.0, t.representation_ratio_ci.1]),
+                    p_value: judged.as_ref().map(|(_, t)| t.two_sided),
+                    gap_points,
+                    position,
+                    difference_from_workforce_points,
+                    workforce_ratio: workforce_share
+                        .zip(share)
+                        .and_then(|(w, s)| (w > 0.0).then(|| s / w)),
+                    workforce_ratio_ci: in_workforce
+                        .as_ref()
+                        .map(|(_, t)| [t.representation_ratio_ci.0, t.representation_ratio_ci.1]),
+                    position_in_workforce,
+                    if_undeclared: RepresentationBounds::new(
+                        h,
+                        declared,
+                        undeclared,
+                        benchmark_share,
+                    )?,
+                });
+            }
             sections.push(RepresentationSection {
                 scope,
                 headcount: declared + undeclared,
                 declared,
                 undeclared,
                 rows,
+                notes,
             });
         }
         Ok(Self {
@@ -396,46 +567,64 @@ impl fmt::Display for Representation {
                 "{}: {} in post, {} declared, {} not declared",
                 section.scope, section.headcount, section.declared, section.undeclared
             )?;
-            let mut table = TextTable::new([
+            let band = !matches!(section.scope, Scope::Workforce);
+            let mut header = vec![
                 "group",
                 "headcount",
                 "share",
                 "benchmark",
                 "ratio",
+                "ratio 95% CI",
                 "gap (points)",
+                "position against benchmark",
                 "vs workforce (points)",
-                "position",
-                "ratio if undeclared none/all",
-            ]);
+            ];
+            if band {
+                header.push("position against workforce");
+            }
+            header.push("ratio if undeclared none/all");
+            let mut table = TextTable::new(header);
+            let position =
+                |p: Option<Position>| p.map_or_else(|| "n/a".to_owned(), |p| p.to_string());
             for row in &section.rows {
-                table.row(vec![
+                let mut cells = vec![
                     row.group.label(),
                     row.headcount.to_string(),
                     percent(row.share),
                     percent(row.benchmark_share),
                     decimal(row.ratio, 2),
-                    signed(row.gap_points),
-                    signed(row.difference_from_workforce_points),
-                    row.position
-                        .map_or_else(|| "n/a".to_owned(), |p| p.to_string()),
-                    row.if_undeclared.as_ref().map_or_else(
+                    row.ratio_ci.map_or_else(
                         || "n/a".to_owned(),
-                        |b| {
-                            format!(
-                                "{}–{}{}",
-                                decimal(b.ratio_if_none, 2),
-                                decimal(b.ratio_if_all, 2),
-                                if b.could_change_conclusion {
-                                    " (!)"
-                                } else {
-                                    ""
-                                }
-                            )
-                        },
+                        |[l, h]| format!("{}–{}", decimal(Some(l), 2), decimal(Some(h), 2)),
                     ),
-                ]);
+                    signed(row.gap_points),
+                    position(row.position),
+                    signed(row.difference_from_workforce_points),
+                ];
+                if band {
+                    cells.push(position(row.position_in_workforce));
+                }
+                cells.push(row.if_undeclared.as_ref().map_or_else(
+                    || "n/a".to_owned(),
+                    |b| {
+                        format!(
+                            "{}–{}{}",
+                            decimal(b.ratio_if_none, 2),
+                            decimal(b.ratio_if_all, 2),
+                            if b.could_change_conclusion {
+                                " (!)"
+                            } else {
+                                ""
+                            }
+                        )
+                    },
+                ));
+                table.row(cells);
             }
             write!(f, "{table}")?;
+            for note in &section.notes {
+                writeln!(f, "note: {note}")?;
+            }
             if section
                 .rows
                 .iter()
@@ -714,20 +903,45 @@ mod tests {
 
     #[test]
     fn position_bands_and_boundaries() {
-        let p = |g| Position::from_gap_points(g).unwrap();
-        assert_eq!(p(0.0), Position::Equal);
-        assert_eq!(p(-1.0), Position::Equal);
+        let p = |gap, ci| Position::from_interval(gap, ci).unwrap();
+        let under = (0.5, 0.9);
+        assert_eq!(p(-0.4, under), Position::Under(Margin::AtMost1));
+        assert_eq!(p(-1.0, under), Position::Under(Margin::AtMost1));
         // 51/100 − 0.5 in floating point is a hair over 1 point.
-        assert_eq!(p(100.0 * (51.0 / 100.0 - 0.5)), Position::Equal);
-        assert_eq!(p(1.01), Position::Over(Margin::MoreThan1));
-        assert_eq!(p(5.0), Position::Over(Margin::MoreThan1));
-        assert_eq!(p(-5.5), Position::Under(Margin::MoreThan5));
-        assert_eq!(p(10.0), Position::Over(Margin::MoreThan5));
-        assert_eq!(p(-12.0), Position::Under(Margin::MoreThan10));
-        assert_eq!(p(15.0), Position::Over(Margin::MoreThan10));
-        assert_eq!(p(15.2), Position::Over(Margin::MoreThan15));
-        assert_eq!(Position::from_gap_points(f64::NAN), None);
-        assert_eq!(p(7.0).to_string(), "over-represented by more than 5 points");
-        assert_eq!(p(0.5).to_string(), "equal (within 1 point)");
+        assert_eq!(
+            p(100.0 * (0.5 - 51.0 / 100.0), under),
+            Position::Under(Margin::AtMost1)
+        );
+        let over = (1.1, 1.5);
+        assert_eq!(p(1.01, over), Position::Over(Margin::MoreThan1));
+        assert_eq!(p(5.0, over), Position::Over(Margin::MoreThan1));
+        assert_eq!(p(-5.5, under), Position::Under(Margin::MoreThan5));
+        assert_eq!(p(10.0, over), Position::Over(Margin::MoreThan5));
+        assert_eq!(p(-12.0, under), Position::Under(Margin::MoreThan10));
+        assert_eq!(p(15.0, over), Position::Over(Margin::MoreThan10));
+        assert_eq!(p(15.2, over), Position::Over(Margin::MoreThan15));
+        // Interval edges: on 0.8 or 1.25 is still equal; beyond is not.
+        assert_eq!(p(3.0, (0.8, 1.25)), Position::Equal);
+        assert_eq!(p(0.1, (0.79, 1.1)), Position::TooFewToTell);
+        assert_eq!(p(0.1, (0.9, 1.26)), Position::TooFewToTell);
+        // An interval that touches 1 holds it.
+        assert_eq!(p(-2.0, (0.7, 1.0)), Position::TooFewToTell);
+        assert_eq!(Position::from_interval(f64::NAN, (0.9, 1.1)), None);
+        assert_eq!(Position::from_interval(0.0, (f64::NAN, 1.1)), None);
+        assert_eq!(
+            p(7.0, over).to_string(),
+            "over-represented by more than 5 points"
+        );
+        assert_eq!(
+            p(0.5, (0.9, 1.1)).to_string(),
+            "equal (95% interval of the ratio within 0.8 to 1.25)"
+        );
+    }
+
+    #[test]
+    fn judge_refuses_no_comparison() {
+        assert_eq!(Position::judge(5, 10, 0.0).unwrap(), None);
+        assert_eq!(Position::judge(5, 10, 1.0).unwrap(), None);
+        assert_eq!(Position::judge(0, 0, 0.5).unwrap(), None);
     }
 }

@@ -376,3 +376,175 @@ fn an_unfair_sift_fails_with_a_readable_table() {
     assert!(text.contains("0.591"), "the ratio 0.24 / (130/320): {text}");
     assert!(text.contains("Fisher p"), "{text}");
 }
+
+#[test]
+fn a_small_highest_rate_reference_is_warned_and_the_largest_group_is_offered() {
+    // The case: the highest rate belongs to a group of 5, and a
+    // group of 300 is flagged against it.
+    let counts = one_stage(&[("Small", 4, 1), ("Large", 150, 150), ("Other", 90, 60)]);
+    let highest = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let s = &highest.stages[0];
+    assert_eq!(s.reference.as_ref().unwrap().label(), "Small");
+    assert!(row(s, "Large").adverse_impact); // 0.5 / 0.8 = 0.625
+    let warning = s
+        .notes
+        .iter()
+        .find(|n| n.contains("fewer than 30 candidates rated"))
+        .unwrap_or_else(|| panic!("no small-reference warning in {:?}", s.notes));
+    assert!(warning.contains("ethnicity=Small"), "{warning}");
+    assert!(
+        s.reference_reason
+            .as_deref()
+            .unwrap()
+            .contains("highest rate (Uniform Guidelines, 29 CFR 1607.4(D))"),
+        "{:?}",
+        s.reference_reason
+    );
+    assert_eq!(positive_action::impact::SMALL_REFERENCE_GROUP, 30);
+
+    // The largest group: Large (300 rated), so Small is compared with it.
+    let largest = ImpactOptions::new().reference(ReferencePolicy::Largest);
+    let a = ImpactAnalysis::new(&counts, &largest).unwrap();
+    let s = &a.stages[0];
+    assert_eq!(s.reference.as_ref().unwrap().label(), "Large");
+    assert_eq!(s.reference_rated, Some(300));
+    assert_eq!(s.reference_rate, Some(0.5));
+    assert_eq!(row(s, "Small").impact_ratio, Some(0.8 / 0.5));
+    assert_eq!(row(s, "Other").impact_ratio, Some(0.6 / 0.5));
+    assert!(!row(s, "Large").adverse_impact);
+    assert!(
+        s.notes.iter().all(|n| !n.contains("fewer than 30")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.reference_reason
+            .as_deref()
+            .unwrap()
+            .contains("most candidates rated"),
+        "{:?}",
+        s.reference_reason
+    );
+    // The bottom line follows the same rule.
+    assert_eq!(a.bottom_line.reference.as_ref().unwrap().label(), "Large");
+
+    // Exactly 30 rated is not small; 29 is.
+    let at = one_stage(&[("A", 30, 0), ("B", 100, 100)]);
+    let a = ImpactAnalysis::new(&at, &ImpactOptions::new()).unwrap();
+    assert!(
+        a.stages[0]
+            .notes
+            .iter()
+            .all(|n| !n.contains("fewer than 30"))
+    );
+    let below = one_stage(&[("A", 29, 0), ("B", 100, 100)]);
+    let a = ImpactAnalysis::new(&below, &ImpactOptions::new()).unwrap();
+    assert!(
+        a.stages[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("fewer than 30"))
+    );
+    // A fixed group that is small is warned about too.
+    let fixed = ImpactOptions::new().reference(ReferencePolicy::Group(
+        Group::parse([("ethnicity", "A")]).unwrap(),
+    ));
+    let a = ImpactAnalysis::new(&below, &fixed).unwrap();
+    assert!(
+        a.stages[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("fewer than 30"))
+    );
+    assert!(
+        a.stages[0]
+            .reference_reason
+            .as_deref()
+            .unwrap()
+            .contains("fixed by the analysis options")
+    );
+}
+
+#[test]
+fn the_largest_group_ties_to_canonical_order_and_skips_unknown_groups() {
+    let counts = one_stage(&[("B", 10, 90), ("A", 50, 50), ("not recorded", 400, 400)]);
+    let a = ImpactAnalysis::new(
+        &counts,
+        &ImpactOptions::new().reference(ReferencePolicy::Largest),
+    )
+    .unwrap();
+    // A and B both have 100 rated: A comes first; the unknown group of 800
+    // is never the reference.
+    assert_eq!(a.stages[0].reference.as_ref().unwrap().label(), "A");
+    let none = one_stage(&[("not recorded", 1, 1)]);
+    let a = ImpactAnalysis::new(
+        &none,
+        &ImpactOptions::new().reference(ReferencePolicy::Largest),
+    )
+    .unwrap();
+    assert_eq!(a.stages[0].reference, None);
+    assert_eq!(a.stages[0].reference_reason, None);
+    assert!(
+        a.stages[0]
+            .notes
+            .iter()
+            .any(|n| n == "no known group has a candidate to rate, so there is no reference group"),
+        "{:?}",
+        a.stages[0].notes
+    );
+    assert_eq!(ReferencePolicy::Largest.to_string(), "largest group");
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn the_report_says_which_reference_and_why() {
+    use positive_action::report::{Report, ReportOptions};
+    let counts = one_stage(&[("Small", 4, 1), ("Large", 150, 150)]);
+    let options = ReportOptions {
+        breakdown: Breakdown::parse(["ethnicity"]).unwrap(),
+        impact: ImpactOptions::new(),
+        min_cell: 0,
+    };
+    let report = Report::new(&counts, &options, &[]).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    let stage = &json["stages"][0];
+    assert!(
+        stage["reference_reason"]
+            .as_str()
+            .unwrap()
+            .contains("highest rate"),
+        "{stage}"
+    );
+    assert!(
+        stage["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains("fewer than 30 candidates rated")),
+        "{stage}"
+    );
+    let text = report.to_text();
+    assert!(
+        text.contains("reference chosen as: the known group with the highest rate"),
+        "{text}"
+    );
+    assert!(text.contains("fewer than 30 candidates rated"), "{text}");
+    // "largest" is accepted in JSON options.
+    let policy: ReferencePolicy = serde_json::from_str("\"largest\"").unwrap();
+    assert_eq!(policy, ReferencePolicy::Largest);
+}
+
+#[test]
+fn a_small_largest_group_is_warned_without_suggesting_itself() {
+    let counts = one_stage(&[("A", 10, 10), ("B", 3, 2)]);
+    let a = ImpactAnalysis::new(
+        &counts,
+        &ImpactOptions::new().reference(ReferencePolicy::Largest),
+    )
+    .unwrap();
+    let note = a.stages[0]
+        .notes
+        .iter()
+        .find(|n| n.contains("fewer than 30"))
+        .unwrap();
+    assert!(!note.contains("largest group is a steadier"), "{note}");
+}

@@ -3,6 +3,8 @@
 //! computations (and, for the tests of attrition, against scipy and
 //! statsmodels: see `tests/fixtures/workforce/`).
 
+mod intervals;
+
 use chrono::NaiveDate;
 use positive_action::records::{Period, Rank};
 use positive_action::workforce::{
