@@ -611,6 +611,55 @@ pub enum Error {
         /// What was found and what was expected.
         detail: String,
     },
+    /// A measure the Equality Act 2010 does not allow as recorded: it is
+    /// refused with the section it breaks, the group it concerns, the rule,
+    /// and what would be lawful instead.
+    #[error(
+        "intervention {intervention:?} for {group}: {rule}, so it breaks {section} of the Equality Act 2010; lawful instead: {instead}"
+    )]
+    UnlawfulMeasure {
+        /// The intervention.
+        intervention: String,
+        /// The section the measure breaks, such as `s.13(3)` or `s.158(4)`.
+        section: &'static str,
+        /// The group (or eligibility) the measure concerns, as text.
+        group: String,
+        /// The rule broken, with what was found.
+        rule: String,
+        /// What would be lawful instead.
+        instead: String,
+    },
+    /// A positive action measure rests on figures that show no gap for its
+    /// group: s.158(1) and s.159(1) need the employer to reasonably think
+    /// the group is disadvantaged or under-represented.
+    #[error(
+        "{subject} for {group}: the evidence shows no gap, so it does not meet {section} of the Equality Act 2010: {figures}; lawful instead: {instead}"
+    )]
+    InsufficientEvidence {
+        /// The intervention or tie-break case, as text.
+        subject: String,
+        /// The section whose condition is not met (`s.158(1)`, `s.159(1)`).
+        section: &'static str,
+        /// The group.
+        group: String,
+        /// The figures that fell short, with the thresholds they missed.
+        figures: String,
+        /// What would be lawful instead.
+        instead: String,
+    },
+    /// A banding that cannot stand for "as qualified as each other" under
+    /// s.159(4)(a).
+    #[error(
+        "banding {statement:?}: {rule}, so it breaks s.159(4)(a) of the Equality Act 2010 (candidates as qualified as each other); lawful instead: {instead}"
+    )]
+    InvalidBanding {
+        /// The banding's statement.
+        statement: String,
+        /// The rule broken, with what was found.
+        rule: String,
+        /// What would be lawful instead.
+        instead: String,
+    },
     /// A period ends before it starts.
     #[error("period from {start} to {end} ends before it starts")]
     InvalidPeriod {

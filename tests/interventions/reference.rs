@@ -247,7 +247,7 @@ fn btp_against_reference_values() {
     let s = seeds::btp();
     let application = &s.evaluation.stages[0];
     let mut check = Check::default();
-    check.comparison("btp_conversion_all", &application.conversion, &all);
+    check.comparison("btp_conversion_all", &application.selected_at_end, &all);
     check.comparison("btp_pass_application", &application.pass_rate, &all);
     for (label, case) in [
         ("female", "btp_conversion_female"),
@@ -260,7 +260,7 @@ fn btp_against_reference_values() {
             .iter()
             .find(|g| g.group.label() == label)
             .unwrap();
-        check.comparison(case, &g.conversion, &all);
+        check.comparison(case, &g.selected_at_end, &all);
     }
     check.finish(6 * 11);
 }
@@ -271,7 +271,7 @@ fn merseyside_against_reference_values() {
     let s = seeds::merseyside();
     let stage = &s.evaluation.stages[0];
     let mut check = Check::default();
-    check.comparison("merseyside_conversion", &stage.conversion, &all);
+    check.comparison("merseyside_conversion", &stage.selected_at_end, &all);
     check.comparison("merseyside_pass_assessment", &stage.pass_rate, &all);
     check.finish(2 * 11);
 }
@@ -381,7 +381,7 @@ fn synthetic_workshop_year_against_reference_values() {
     let interview = &evaluation.stages[0];
     let mut check = Check::default();
     check.comparison("synthetic_pass_interview", &interview.pass_rate, &all);
-    check.comparison("synthetic_conversion", &interview.conversion, &all);
+    check.comparison("synthetic_conversion", &interview.selected_at_end, &all);
     let strata = interview.strata.as_ref().unwrap();
     let names: Vec<&str> = strata.strata.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["autumn 2025", "winter 2026", "spring 2026"]);
@@ -393,7 +393,7 @@ fn synthetic_workshop_year_against_reference_values() {
     let conversion: Vec<TwoByTwo> = strata
         .strata
         .iter()
-        .map(|s| comparison_table(&s.conversion))
+        .map(|s| comparison_table(&s.selected_at_end))
         .collect();
     check.strata_tables("synthetic_pass_by_cohort", &pass, &all);
     check.strata_tables("synthetic_conversion_by_cohort", &conversion, &all);
@@ -405,8 +405,8 @@ fn synthetic_workshop_year_against_reference_values() {
     );
     check.strata(
         "synthetic_conversion_by_cohort",
-        strata.conversion_mantel_haenszel,
-        strata.conversion_breslow_day,
+        strata.selected_at_end_mantel_haenszel,
+        strata.selected_at_end_breslow_day,
         &all,
     );
     check.finish(2 * 11 + 2 + 2 * 8);
