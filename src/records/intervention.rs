@@ -1444,6 +1444,17 @@ fn decides_who_is_interviewed(stage: &Stage) -> bool {
 /// Category labels that mean a person is disabled.
 const DISABLED_LABELS: [&str; 2] = ["yes", "disabled"];
 
+/// Whether a group is disabled people: over disability, with a category
+/// meaning disabled (whatever else it is over).
+pub(crate) fn is_disabled_group(group: &Group) -> bool {
+    group.entries().any(|(c, v)| {
+        c.protected() == Some(ProtectedCharacteristic::Disability)
+            && DISABLED_LABELS
+                .iter()
+                .any(|l| v.label().eq_ignore_ascii_case(l))
+    })
+}
+
 /// Whether an eligibility is disabled people as a class: one target group,
 /// over disability alone, whose category means disabled. `Err` says what
 /// it is instead.

@@ -62,4 +62,6 @@ pub use representation::{
     HeadcountChange, HeadcountChangeRow, HeadcountChangeSection, Margin, Position, Representation,
     RepresentationRow, RepresentationSection, Scope,
 };
-pub use target::{ExpectedLeavers, TargetFinding, TargetPlan, TargetRequirement, TargetTable};
+pub use target::{
+    ExpectedLeavers, TARGET_CAVEAT, TargetFinding, TargetPlan, TargetRequirement, TargetTable,
+};
