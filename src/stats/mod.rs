@@ -13,6 +13,7 @@
 //! | how large is the gap? | [`impact_ratio`](TwoByTwo::impact_ratio), [`impact_ratio_ci`](TwoByTwo::impact_ratio_ci), [`odds_ratio`](TwoByTwo::odds_ratio), [`cohens_h`](TwoByTwo::cohens_h) |
 //! | could it be chance? | [`fisher_exact`](TwoByTwo::fisher_exact) (exact, with mid-P and log p), [`z_test`](TwoByTwo::z_test), [`chi_square`](TwoByTwo::chi_square), [`chi_square_yates`](TwoByTwo::chi_square_yates), [`z_ir`](TwoByTwo::z_ir) |
 //! | does it matter in people? | [`shortfall`](TwoByTwo::shortfall), [`flip_flop`](TwoByTwo::flip_flop), [`significant_after`](TwoByTwo::significant_after) |
+//! | is a share below its benchmark, or a rate of events out of proportion? | [`share_against_benchmark`] (exact binomial test, Clopper-Pearson interval), [`rate_ratio_test`] (exact conditional Poisson test and interval, Wald interval) |
 //!
 //! [`Strata`] pools several tables (years, cohorts, sites) with the
 //! Mantel-Haenszel odds ratio, the Cochran-Mantel-Haenszel test and the
@@ -54,9 +55,17 @@
 //!   significance test.
 //! - Breslow-Day with Tarone's adjustment follows statsmodels'
 //!   `StratifiedTable.test_equal_odds(adjust=True)`.
+//! - The share test follows R's `binom.test` and the rate ratio R's
+//!   `poisson.test` (conditional on the total events); both intervals are
+//!   Clopper and Pearson's, "The use of confidence or fiducial limits
+//!   illustrated in the case of the binomial", Biometrika 26 (1934). The
+//!   binomial pmf is Loader's saddle-point form, "Fast and accurate
+//!   computation of binomial probabilities" (2000), as in R's `dbinom`.
 
 mod adverse_impact_rule;
+mod binomial;
 mod fisher;
+mod poisson;
 mod practical;
 mod proportions;
 mod rates;
@@ -64,7 +73,11 @@ mod stratified;
 mod table;
 
 pub use adverse_impact_rule::AdverseImpactRule;
+pub use binomial::{ShareTest, share_against_benchmark};
 pub use fisher::FisherExact;
+// `rate_ratio` is the plain ratio of two rates (rates.rs); the Poisson
+// test is exported beside it under its own name.
+pub use poisson::{RateRatioTest, rate_ratio as rate_ratio_test};
 pub use practical::Shortfall;
 pub use proportions::{ChiSquare, ZTest};
 pub use rates::{compare_rates, rate, rate_ratio};
