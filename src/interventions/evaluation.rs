@@ -1162,6 +1162,33 @@ fn evaluate_stage(
             &mut notes,
         );
     }
+    if by_target_group.len() > 1 {
+        for g in &by_target_group {
+            if g.pass_rate.participants.of > 0 {
+                small_numbers(
+                    &format!("{} pass rate at {stage}", g.group),
+                    sides(&g.pass_rate),
+                    g.pass_rate.ratio_ci,
+                    &mut notes,
+                );
+            }
+        }
+    }
+    for x in strata.iter().flat_map(|st| &st.strata) {
+        for (what, c) in [
+            ("pass rate", &x.pass_rate),
+            ("selected at the end", &x.selected_at_end),
+        ] {
+            if c.participants.of > 0 {
+                small_numbers(
+                    &format!("{}: {what}", x.name),
+                    sides(c),
+                    c.ratio_ci,
+                    &mut notes,
+                );
+            }
+        }
+    }
     for g in &gap_closure {
         if g.reference.is_none() {
             continue;
