@@ -615,37 +615,32 @@ pub enum Error {
     /// refused with the section it breaks, the group it concerns, the rule,
     /// and what would be lawful instead.
     #[error(
-        "intervention {intervention:?} for {group}: {rule}, so it breaks {section} of the Equality Act 2010; lawful instead: {instead}"
+        "intervention {intervention:?} for {}: {}, so it breaks {section} of the Equality Act 2010; lawful instead: {}",
+        .refusal.group, .refusal.rule, .refusal.instead
     )]
     UnlawfulMeasure {
         /// The intervention.
         intervention: String,
         /// The section the measure breaks, such as `s.13(3)` or `s.158(4)`.
         section: &'static str,
-        /// The group (or eligibility) the measure concerns, as text.
-        group: String,
-        /// The rule broken, with what was found.
-        rule: String,
-        /// What would be lawful instead.
-        instead: String,
+        /// The group, the rule broken and what would be lawful instead.
+        refusal: Box<Refusal>,
     },
     /// A positive action measure rests on figures that show no gap for its
     /// group: s.158(1) and s.159(1) need the employer to reasonably think
     /// the group is disadvantaged or under-represented.
     #[error(
-        "{subject} for {group}: the evidence shows no gap, so it does not meet {section} of the Equality Act 2010: {figures}; lawful instead: {instead}"
+        "{subject} for {}: the evidence shows no gap, so it does not meet {section} of the Equality Act 2010: {}; lawful instead: {}",
+        .refusal.group, .refusal.rule, .refusal.instead
     )]
     InsufficientEvidence {
         /// The intervention or tie-break case, as text.
         subject: String,
         /// The section whose condition is not met (`s.158(1)`, `s.159(1)`).
         section: &'static str,
-        /// The group.
-        group: String,
-        /// The figures that fell short, with the thresholds they missed.
-        figures: String,
-        /// What would be lawful instead.
-        instead: String,
+        /// The group; as the rule, the figures that fell short with the
+        /// thresholds they missed; and what would be lawful instead.
+        refusal: Box<Refusal>,
     },
     /// A banding that cannot stand for "as qualified as each other" under
     /// s.159(4)(a).
@@ -658,7 +653,7 @@ pub enum Error {
         /// The rule broken, with what was found.
         rule: String,
         /// What would be lawful instead.
-        instead: String,
+        instead: Box<str>,
     },
     /// A period ends before it starts.
     #[error("period from {start} to {end} ends before it starts")]
@@ -668,6 +663,20 @@ pub enum Error {
         /// The last day.
         end: NaiveDate,
     },
+}
+
+/// Why a measure is refused: the group it concerns, the rule it breaks
+/// (with what was found), and what would be lawful instead. Boxed in
+/// [`Error::UnlawfulMeasure`] and [`Error::InsufficientEvidence`] to keep
+/// the error small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The group (or eligibility) the measure concerns, as text.
+    pub group: String,
+    /// The rule broken, with what was found.
+    pub rule: String,
+    /// What would be lawful instead.
+    pub instead: String,
 }
 
 fn candidate_prefix(candidate: &Option<CandidateId>) -> String {

@@ -831,7 +831,10 @@ impl InterventionEvaluation {
     /// assert_eq!(interview.pass_rate.participants.rate, Some(1.0));
     /// assert_eq!(interview.pass_rate.non_participants.rate, Some(1.0 / 3.0));
     /// let gap = &interview.gap_closure[0];
-    /// assert_eq!(gap.parity, Some(ParityChange::Closer));
+    /// // Participants passed more often than the White reference: 1.33 against 0.44.
+    /// assert_eq!(gap.parity, Some(ParityChange::PassedParity));
+    /// // Three against three is too few to tell, and says so.
+    /// assert!(interview.notes.iter().any(|n| n.contains("too few to tell")));
     /// assert!(evaluation.caveat.contains("not an effect caused by the intervention"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

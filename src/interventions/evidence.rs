@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::impact::analysis::ImpactAnalysis;
 use crate::records::breakdown::Group;
 use crate::records::intervention::{Intervention, LawfulBasis, Section158Condition};
@@ -776,14 +776,16 @@ impl PositiveActionEvidence {
         Err(Error::InsufficientEvidence {
             subject: format!("intervention {:?}", self.intervention),
             section,
-            group: self
-                .target_groups
-                .iter()
-                .map(Group::to_string)
-                .collect::<Vec<_>>()
-                .join(" or "),
-            figures: self.shortfall(None),
-            instead: "gather figures that show the gap (more years or cohorts pooled, a representation figure against the relevant benchmark), or run the measure open to all".to_owned(),
+            refusal: Box::new(Refusal {
+                group: self
+                    .target_groups
+                    .iter()
+                    .map(Group::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                rule: self.shortfall(None),
+                instead: "gather figures that show the gap (more years or cohorts pooled, a representation figure against the relevant benchmark), or run the measure open to all".to_owned(),
+            }),
         })
     }
 

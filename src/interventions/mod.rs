@@ -42,6 +42,7 @@ pub(crate) mod evaluation;
 pub(crate) mod evidence;
 pub(crate) mod tie_break;
 
+pub use crate::error::Refusal;
 pub use crate::records::intervention::{
     Cohort, Completion, Delivery, Eligibility, Intervention, InterventionKind, LawfulBasis,
     MeasureEffect, Participation, ParticipationRecord, PreferentialTreatment, Section158Condition,

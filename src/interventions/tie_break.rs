@@ -67,7 +67,7 @@ pub struct ScoreBand {
 ///
 /// let banding = Banding::new("board scores in bands of 5 from the pass mark of 50", (0.0, 100.0), 50.0,
 ///     (0..10).map(|i| (["J", "I", "H", "G", "F", "E", "D", "C", "B", "A"][i], 50.0 + 5.0 * i as f64)))?;
-/// assert_eq!(banding.band_of(64.5), Some("G"));
+/// assert_eq!(banding.band_of(64.5), Some("H"));
 /// assert_eq!(banding.band_of(49.0), None);
 ///
 /// // "Everyone who passes is as qualified as each other" is refused.
@@ -204,7 +204,7 @@ impl Banding {
         let refuse = |rule: String, instead: String| Error::InvalidBanding {
             statement: statement.to_owned(),
             rule,
-            instead,
+            instead: instead.into_boxed_str(),
         };
         let limit = MAX_BAND_SHARE * (high - low);
         if let [only] = banding.bands.as_slice() {

@@ -11,7 +11,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::records::breakdown::Group;
 use crate::records::candidate::CandidateId;
 use crate::records::characteristic::ProtectedCharacteristic;
@@ -1409,12 +1409,14 @@ fn check_measure(
         return Err(Error::UnlawfulMeasure {
             intervention: name.to_owned(),
             section: "s.158(4)",
-            group: eligibility.to_string(),
-            rule: format!(
-                "a {kind} {}, and s.158 covers support for candidates (outreach, training, mentoring, preparation), never the selection decision itself (s.158(4), s.159(3))",
-                MeasureEffect::SelectionDecision
-            ),
-            instead: "support the group to compete under s.158; prefer a candidate only under s.159, between candidates as qualified as each other, case by case; or, for disabled candidates, more favourable treatment under s.13(3)".to_owned(),
+            refusal: Box::new(Refusal {
+                group: eligibility.to_string(),
+                rule: format!(
+                    "a {kind} {}, and s.158 covers support for candidates (outreach, training, mentoring, preparation), never the selection decision itself (s.158(4), s.159(3))",
+                    MeasureEffect::SelectionDecision
+                ),
+                instead: "support the group to compete under s.158; prefer a candidate only under s.159, between candidates as qualified as each other, case by case; or, for disabled candidates, more favourable treatment under s.13(3)".to_owned(),
+            }),
         });
     }
     if *kind == InterventionKind::GuaranteedInterview {
@@ -1422,12 +1424,14 @@ fn check_measure(
             return Err(Error::UnlawfulMeasure {
                 intervention: name.to_owned(),
                 section: "s.13(3)",
-                group: eligibility.to_string(),
-                rule: format!(
-                    "a guaranteed interview targets {stage} of {:?}, which is not the stage that decides who is interviewed: guaranteeing a result there is not a guaranteed interview but a pass or an appointment by disability, which this record does not describe",
-                    pipeline.name()
-                ),
-                instead: "target the sift or shortlisting stage that decides who is interviewed, and assess disabled candidates at interview on merit like everyone else; record any further favourable treatment of disabled people explicitly with its preferential treatment".to_owned(),
+                refusal: Box::new(Refusal {
+                    group: eligibility.to_string(),
+                    rule: format!(
+                        "a guaranteed interview targets {stage} of {:?}, which is not the stage that decides who is interviewed: guaranteeing a result there is not a guaranteed interview but a pass or an appointment by disability, which this record does not describe",
+                        pipeline.name()
+                    ),
+                    instead: "target the sift or shortlisting stage that decides who is interviewed, and assess disabled candidates at interview on merit like everyone else; record any further favourable treatment of disabled people explicitly with its preferential treatment".to_owned(),
+                }),
             });
         }
     }
@@ -1583,22 +1587,26 @@ fn check_eligibility(
             why.map_err(|why| Error::UnlawfulMeasure {
                 intervention: name.to_owned(),
                 section: "s.13(3)",
-                group: group(),
-                rule: format!(
-                    "s.13(3) allows more favourable treatment of disabled people only, as a class: {why}"
-                ),
-                instead: "eligibility disability=yes under s.13(3); or, for another group, support under s.158 (outreach, training, mentoring, preparation) where the figures show a gap".to_owned(),
+                refusal: Box::new(Refusal {
+                    group: group(),
+                    rule: format!(
+                        "s.13(3) allows more favourable treatment of disabled people only, as a class: {why}"
+                    ),
+                    instead: "eligibility disability=yes under s.13(3); or, for another group, support under s.158 (outreach, training, mentoring, preparation) where the figures show a gap".to_owned(),
+                }),
             })
         }
         B::ReasonableAdjustment if !eligibility.is_open_to_all() => {
             is_disabled_class(eligibility).map_err(|why| Error::UnlawfulMeasure {
                 intervention: name.to_owned(),
                 section: "s.20",
-                group: group(),
-                rule: format!(
-                    "the duty to make reasonable adjustments is owed to disabled people: {why}"
-                ),
-                instead: "adjustments for disabled people (eligibility disability=yes, or open to anyone who needs one); support for another group under s.158".to_owned(),
+                refusal: Box::new(Refusal {
+                    group: group(),
+                    rule: format!(
+                        "the duty to make reasonable adjustments is owed to disabled people: {why}"
+                    ),
+                    instead: "adjustments for disabled people (eligibility disability=yes, or open to anyone who needs one); support for another group under s.158".to_owned(),
+                }),
             })
         }
         _ => Ok(()),
