@@ -1268,6 +1268,12 @@ impl Intervention {
         self.lawful_basis
     }
 
+    /// Whether it supports candidates or changes a selection decision (from
+    /// its kind; see [`InterventionKind::effect`]).
+    pub fn effect(&self) -> MeasureEffect {
+        self.kind.effect()
+    }
+
     /// Every condition of s.158(1) it rests on, in the Act's order; empty
     /// unless the basis is s.158.
     pub fn section158_conditions(&self) -> Vec<Section158Condition> {
@@ -2361,6 +2367,37 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("before it starts"), "{err}");
+        // Further conditions and pipelines survive the round trip, and are
+        // checked on the way in.
+        let inspector =
+            Pipeline::police_promotion("insp", Rank::SERGEANT, Rank::INSPECTOR).unwrap();
+        let sergeant = Pipeline::police_promotion("sgt", Rank::CONSTABLE, Rank::SERGEANT).unwrap();
+        let across = Intervention::new(
+            "fdp",
+            InterventionKind::DevelopmentProgramme,
+            &sergeant,
+            ["board"],
+            black(),
+            S158,
+        )
+        .unwrap()
+        .with_condition(Section158Condition::LowParticipation)
+        .unwrap()
+        .also_on(&inspector, ["board"])
+        .unwrap();
+        let text = serde_json::to_string(&across).unwrap();
+        assert!(
+            text.contains(r#""further_conditions":["low_participation"]"#),
+            "{text}"
+        );
+        let back: Intervention = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, across);
+        assert_eq!(back.target_stages_on("insp"), Some(&[Stage::BOARD][..]));
+        let bad = text.replace(
+            r#""target_stages":["board"]}]"#,
+            r#""target_stages":["sift"]}]"#,
+        );
+        assert!(serde_json::from_str::<Intervention>(&bad).is_err(), "{bad}");
         let with_quota = json.replace(
             r#""cohorts""#,
             r#""preferential_treatment":{"quota":{"share":0.3}},"cohorts""#,
