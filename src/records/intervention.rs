@@ -1351,7 +1351,18 @@ impl fmt::Display for Intervention {
             }
             write!(f, "{s}")?;
         }
-        write!(f, " of {})", self.pipeline.name())
+        write!(f, " of {}", self.pipeline.name())?;
+        for (pipeline, stages) in &self.further_pipelines {
+            f.write_str(" and ")?;
+            for (i, s) in stages.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{s}")?;
+            }
+            write!(f, " of {}", pipeline.name())?;
+        }
+        f.write_str(")")
     }
 }
 

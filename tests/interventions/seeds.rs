@@ -945,6 +945,12 @@ fn humberside_female_development_programme_ninety_percent_at_both_boards() {
             Section158Condition::LowParticipation
         ]
     );
+    assert!(
+        programme
+            .to_string()
+            .ends_with("at board of Humberside: Constable to Sergeant and board of Humberside: Sergeant to Inspector)"),
+        "{programme}"
+    );
     let (mut passed, mut sat) = (0, 0);
     for s in [&sergeant, &inspector] {
         assert_eq!(s.evaluation.stages.len(), 1);
