@@ -6,9 +6,10 @@
 //! 1 October 2025, in three cohorts. The example prints:
 //!
 //! - the comparison at the interview: participants against eligible
-//!   non-participants, on the pass rate there and on conversion to
-//!   appointment, with the difference in points, the ratio and its
-//!   interval, Fisher's exact test and the z test;
+//!   non-participants, on the pass rate there and on selection at
+//!   appointment (of journeys that have ended), with the difference in
+//!   points, the ratio and its interval, Fisher's exact test and the z
+//!   test, and a note wherever the numbers are too few to tell;
 //! - gap closure: each target group's impact ratio against the reference
 //!   group, for participants and for non-participants;
 //! - the comparison per cohort, pooled by Mantel-Haenszel;
@@ -17,7 +18,8 @@
 //! - the caveat: participation is self-selected, so all of this is
 //!   association, not causation;
 //! - and the s.158 evidence the workshop rests on, from the months before it
-//!   started.
+//!   started, graded from the size of the gap and its uncertainty; a
+//!   workshop on figures that show no gap would be refused.
 //!
 //! ```text
 //! cargo run --release --example intervention_evaluation
@@ -74,5 +76,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         before.applications.journeys().len()
     );
     print!("{evidence}");
+    match evidence.require() {
+        Ok(evidence) => println!("The workshop rests on {} evidence.", evidence.grade),
+        Err(refused) => println!("Refused: {refused}"),
+    }
     Ok(())
 }

@@ -8,6 +8,8 @@ use crate::counts::funnel_counts::{FunnelCounts, StageCounts};
 use crate::counts::stage_time::{DaysSummary, StageTimes};
 use crate::error::Result;
 use crate::records::breakdown::{Breakdown, Group};
+use crate::records::characteristic::ProtectedCharacteristic;
+use crate::records::intervention::is_disabled_group;
 use crate::records::pipeline::Stage;
 use crate::stats::rate as ratio;
 use crate::text_table::{TextTable, decimal, percent};
@@ -107,6 +109,95 @@ pub struct Funnel {
     pub stages: Vec<FunnelStage>,
     /// The bottom line per group, then for all candidates.
     pub bottom_line: Vec<BottomLine>,
+    /// What a reader must know: exemptions concentrated in one group (see
+    /// [`exemption_notes`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub notes: Vec<String>,
+}
+
+/// Notes on `exempt` outcomes concentrated in a group other than disabled
+/// candidates: one per stage and group whose share of exemptions among
+/// those who reached the stage is above everyone else's.
+///
+/// Skipping a stage by rule is lawful for disabled candidates as more
+/// favourable treatment under s.13(3) of the Equality Act 2010 (a
+/// guaranteed interview). For any other group it is, in effect, a
+/// guaranteed interview or an automatic pass for that group: positive
+/// discrimination, which s.158(4) and s.159 do not allow. Groups of
+/// unknown category are not flagged.
+///
+/// ```
+/// use positive_action::{Breakdown, CountRecord, FunnelCounts, Group, Pipeline, PipelineKind, Stage};
+/// use positive_action::funnel::exemption_notes;
+///
+/// let pipeline = Pipeline::new("p", PipelineKind::Recruitment, ["sift", "interview"])?;
+/// let by_sex = Breakdown::parse(["sex"])?;
+/// let rec = |sex, passed, exempt| -> positive_action::Result<CountRecord> {
+///     Ok(CountRecord { stage: Stage::new("sift")?, group: Group::parse([("sex", sex)])?,
+///                      passed, failed: 10, withdrew: 0, pending: 0, exempt })
+/// };
+/// let counts = FunnelCounts::from_records(&pipeline, &by_sex, [rec("female", 20, 12)?, rec("male", 40, 0)?])?;
+/// let notes = exemption_notes(&counts);
+/// assert!(notes[0].starts_with("sift: 12 of 42 sex=female candidates were exempt, against 0 of 50 others"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn exemption_notes(counts: &FunnelCounts) -> Vec<String> {
+    exemption_notes_with(counts, true)
+}
+
+/// The same, without the counts when `show_counts` is false: a published
+/// report must not disclose small cells in its notes.
+pub(crate) fn exemption_notes_with(counts: &FunnelCounts, show_counts: bool) -> Vec<String> {
+    let shows_disability = counts
+        .breakdown()
+        .characteristics()
+        .iter()
+        .any(|c| c.protected() == Some(ProtectedCharacteristic::Disability));
+    let mut notes = Vec::new();
+    for (s, stage) in counts.pipeline().stages().iter().enumerate() {
+        let arrived = |c: &StageCounts| c.entered().saturating_add(c.exempt);
+        let (mut all_exempt, mut all_arrived) = (0u64, 0u64);
+        for g in 0..counts.groups().len() {
+            let c = counts.cell(s, g);
+            all_exempt = all_exempt.saturating_add(c.exempt);
+            all_arrived = all_arrived.saturating_add(arrived(c));
+        }
+        for (g, group) in counts.groups().iter().enumerate() {
+            let c = counts.cell(s, g);
+            if c.exempt == 0 || group.is_unknown() || is_disabled_group(group) {
+                continue;
+            }
+            let (others_exempt, others_arrived) = (all_exempt - c.exempt, all_arrived - arrived(c));
+            // Compare exempt / arrived across the two sides exactly, in
+            // integers: x/n > y/m exactly when x·m > y·n.
+            let concentrated = u128::from(c.exempt) * u128::from(others_arrived)
+                > u128::from(others_exempt) * u128::from(arrived(c));
+            if !concentrated {
+                continue;
+            }
+            let figures = if show_counts {
+                format!(
+                    "{} of {} {group} candidates were exempt, against {others_exempt} of {others_arrived} others",
+                    c.exempt,
+                    arrived(c)
+                )
+            } else {
+                format!("{group} candidates were exempt more often than others")
+            };
+            notes.push(format!(
+                "{stage}: {figures}: an exemption for one group that is not favourable treatment of disabled candidates under s.13(3) is, in effect, a guaranteed interview or an automatic pass for that group, which the Equality Act 2010 does not allow (s.13(1); s.158(4)){}",
+                if shows_disability {
+                    ""
+                } else {
+                    "; this breakdown does not show disability: if they are disabled candidates under s.13(3), break down by disability to show it"
+                }
+            ));
+        }
+    }
+    notes
 }
 
 impl Funnel {
@@ -179,6 +270,7 @@ impl Funnel {
             basis,
             stages,
             bottom_line,
+            notes: exemption_notes(counts),
         })
     }
 
@@ -270,6 +362,10 @@ impl fmt::Display for Funnel {
                 percent(b.selection_rate),
             ]);
         }
-        write!(f, "{table}")
+        write!(f, "{table}")?;
+        for n in &self.notes {
+            writeln!(f, "note: {n}")?;
+        }
+        Ok(())
     }
 }

@@ -623,6 +623,50 @@ pub enum Error {
         /// What was found and what was expected.
         detail: String,
     },
+    /// A measure the Equality Act 2010 does not allow as recorded: it is
+    /// refused with the section it breaks, the group it concerns, the rule,
+    /// and what would be lawful instead.
+    #[error(
+        "intervention {intervention:?} for {}: {}, so it breaks {section} of the Equality Act 2010; lawful instead: {}",
+        .refusal.group, .refusal.rule, .refusal.instead
+    )]
+    UnlawfulMeasure {
+        /// The intervention.
+        intervention: String,
+        /// The section the measure breaks, such as `s.13(3)` or `s.158(4)`.
+        section: &'static str,
+        /// The group, the rule broken and what would be lawful instead.
+        refusal: Box<Refusal>,
+    },
+    /// A positive action measure rests on figures that show no gap for its
+    /// group: s.158(1) and s.159(1) need the employer to reasonably think
+    /// the group is disadvantaged or under-represented.
+    #[error(
+        "{subject} for {}: the evidence shows no gap, so it does not meet {section} of the Equality Act 2010: {}; lawful instead: {}",
+        .refusal.group, .refusal.rule, .refusal.instead
+    )]
+    InsufficientEvidence {
+        /// The intervention or tie-break case, as text.
+        subject: String,
+        /// The section whose condition is not met (`s.158(1)`, `s.159(1)`).
+        section: &'static str,
+        /// The group; as the rule, the figures that fell short with the
+        /// thresholds they missed; and what would be lawful instead.
+        refusal: Box<Refusal>,
+    },
+    /// A banding that cannot stand for "as qualified as each other" under
+    /// s.159(4)(a).
+    #[error(
+        "banding {statement:?}: {rule}, so it breaks s.159(4)(a) of the Equality Act 2010 (candidates as qualified as each other); lawful instead: {instead}"
+    )]
+    InvalidBanding {
+        /// The banding's statement.
+        statement: String,
+        /// The rule broken, with what was found.
+        rule: String,
+        /// What would be lawful instead.
+        instead: Box<str>,
+    },
     /// A period ends before it starts.
     #[error("period from {start} to {end} ends before it starts")]
     InvalidPeriod {
@@ -714,6 +758,9 @@ impl Error {
             Self::InvalidParticipation { .. } => "invalid_participation",
             Self::InvalidRepresentation { .. } => "invalid_representation",
             Self::TieBreakRefused { .. } => "tie_break_refused",
+            Self::UnlawfulMeasure { .. } => "unlawful_measure",
+            Self::InsufficientEvidence { .. } => "insufficient_evidence",
+            Self::InvalidBanding { .. } => "invalid_banding",
             Self::InvalidPeriod { .. } => "invalid_period",
         }
     }
@@ -731,6 +778,20 @@ impl serde::Serialize for Error {
         out.serialize_field("message", &self.to_string())?;
         out.end()
     }
+}
+
+/// Why a measure is refused: the group it concerns, the rule it breaks
+/// (with what was found), and what would be lawful instead. Boxed in
+/// [`Error::UnlawfulMeasure`] and [`Error::InsufficientEvidence`] to keep
+/// the error small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The group (or eligibility) the measure concerns, as text.
+    pub group: String,
+    /// The rule broken, with what was found.
+    pub rule: String,
+    /// What would be lawful instead.
+    pub instead: String,
 }
 
 fn candidate_prefix(candidate: &Option<CandidateId>) -> String {

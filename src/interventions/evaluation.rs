@@ -20,7 +20,7 @@ use crate::records::applications::Applications;
 use crate::records::breakdown::{Breakdown, Group};
 use crate::records::candidate::{Candidate, CandidateId};
 use crate::records::intervention::{
-    Intervention, InterventionKind, LawfulBasis, Participation, group_admits,
+    Intervention, InterventionKind, LawfulBasis, Participation, Section158Condition, group_admits,
 };
 use crate::records::journey::{Journey, Outcome};
 use crate::records::period::Period;
@@ -475,12 +475,81 @@ impl RatioToReference {
     }
 }
 
-/// Whether ratio `a` is closer to parity (1) than ratio `b`, on the log
-/// scale, where 0.5 and 2 are equally far from 1. `None` unless both are
-/// defined; a ratio of 0 is infinitely far.
-fn closer_to_parity(a: Option<f64>, b: Option<f64>) -> Option<bool> {
+/// How one impact ratio stands to parity (1) against another: the
+/// participants' against the non-participants', or after a launch against
+/// before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ParityChange {
+    /// On the same side of 1, and nearer it on the log scale (where 0.5
+    /// and 2 are equally far), or at 1 exactly.
+    Closer,
+    /// On the other side of 1: the group's rate went from below the
+    /// reference's to above it (or the other way).
+    PassedParity,
+    /// On the same side of 1, and no nearer.
+    NotCloser,
+}
+
+impl fmt::Display for ParityChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Closer => "closer to parity",
+            Self::PassedParity => "passed parity",
+            Self::NotCloser => "not closer to parity",
+        })
+    }
+}
+
+/// How ratio `a` stands to parity against ratio `b`. `None` unless both
+/// are defined; a ratio of 0 is infinitely far.
+fn parity_change(a: Option<f64>, b: Option<f64>) -> Option<ParityChange> {
     let (a, b) = (a?, b?);
-    Some(a.ln().abs() < b.ln().abs())
+    Some(if a == 1.0 {
+        ParityChange::Closer
+    } else if (a > 1.0) != (b > 1.0) && b != 1.0 {
+        ParityChange::PassedParity
+    } else if a.ln().abs() < b.ln().abs() {
+        ParityChange::Closer
+    } else {
+        ParityChange::NotCloser
+    })
+}
+
+/// Fewer than this many on a side of a comparison is too few to tell.
+pub const MIN_SIDE: u64 = 10;
+
+/// An interval whose upper bound is more than this many times its lower
+/// bound is too wide to tell.
+pub const WIDE_INTERVAL: f64 = 2.0;
+
+/// A note when a comparison has fewer than [`MIN_SIDE`] on a side or an
+/// interval wider than [`WIDE_INTERVAL`]: such figures cannot tell a gap
+/// from none, and should not be read as "equal" or "no change".
+fn small_numbers(
+    what: &str,
+    sides: [(&str, u64); 2],
+    ci: Option<[f64; 2]>,
+    notes: &mut Vec<String>,
+) {
+    let few: Vec<String> = sides
+        .iter()
+        .filter(|(_, n)| *n < MIN_SIDE)
+        .map(|(side, n)| format!("{n} {side}"))
+        .collect();
+    if !few.is_empty() {
+        notes.push(format!(
+            "{what}: too few to tell ({}, fewer than {MIN_SIDE} on a side); read it as undecided, not as equal or no change",
+            few.join(", ")
+        ));
+    } else if let Some([lo, hi]) = ci {
+        if !(lo > 0.0 && hi / lo <= WIDE_INTERVAL) {
+            notes.push(format!(
+                "{what}: too few to tell: the interval [{lo:.3}, {hi:.3}] is wide (its ends more than {WIDE_INTERVAL} times apart)"
+            ));
+        }
+    }
 }
 
 /// Gap closure for one target group: its impact ratio against the
@@ -496,10 +565,11 @@ pub struct GapClosure {
     pub participants: RatioToReference,
     /// The group's non-participants against the reference.
     pub non_participants: RatioToReference,
-    /// Whether the participants' impact ratio is closer to 1 (on the log
-    /// scale) than the non-participants': the gap is smaller for those who
-    /// took part.
-    pub closer_to_parity: Option<bool>,
+    /// How the participants' impact ratio stands to parity against the
+    /// non-participants': closer (the gap is smaller for those who took
+    /// part), passed parity (they did better than the reference), or not
+    /// closer.
+    pub parity: Option<ParityChange>,
 }
 
 /// Participants against non-participants within one target group.
@@ -510,8 +580,9 @@ pub struct GroupComparison {
     pub group: Group,
     /// Pass rate at the stage.
     pub pass_rate: Comparison,
-    /// Conversion to the end of the pipeline.
-    pub conversion: Comparison,
+    /// Selected at the end of the pipeline (see
+    /// [`StageEvaluation::selected_at_end`]).
+    pub selected_at_end: Comparison,
 }
 
 /// One target group's impact ratio before and after the launch, and
@@ -535,8 +606,8 @@ pub struct BeforeAfter {
     pub breslow_day: Option<BreslowDay>,
     /// Breslow-Day's p is below alpha.
     pub disparity_changed: Option<bool>,
-    /// Whether the impact ratio after is closer to 1 than before.
-    pub closer_to_parity_after: Option<bool>,
+    /// How the impact ratio after stands to parity against before.
+    pub parity_after: Option<ParityChange>,
     /// After the launch: the group's participants out of its candidates.
     pub participation_after: Proportion,
 }
@@ -549,8 +620,9 @@ pub struct StratumComparison {
     pub name: String,
     /// Pass rate at the stage.
     pub pass_rate: Comparison,
-    /// Conversion to the end of the pipeline.
-    pub conversion: Comparison,
+    /// Selected at the end of the pipeline (see
+    /// [`StageEvaluation::selected_at_end`]).
+    pub selected_at_end: Comparison,
 }
 
 /// The comparison per stratum, pooled with Mantel-Haenszel.
@@ -564,10 +636,10 @@ pub struct StratifiedComparison {
     pub pass_rate_mantel_haenszel: Option<MantelHaenszel>,
     /// Whether the strata agree on that odds ratio.
     pub pass_rate_breslow_day: Option<BreslowDay>,
-    /// The same for conversion to the end of the pipeline.
-    pub conversion_mantel_haenszel: Option<MantelHaenszel>,
+    /// The same for selection at the end of the pipeline.
+    pub selected_at_end_mantel_haenszel: Option<MantelHaenszel>,
     /// Whether the strata agree on it.
-    pub conversion_breslow_day: Option<BreslowDay>,
+    pub selected_at_end_breslow_day: Option<BreslowDay>,
     /// Compared candidates with no date to place them.
     pub undated: u64,
     /// Compared candidates whose date falls in no stratum.
@@ -586,7 +658,7 @@ pub struct LeftOut {
     /// Took part though their profile is not in any target group.
     pub ineligible_participants: u64,
     /// Compared at the stage, but whose journey has not ended (pending, or
-    /// passed a stage with no later result): left out of conversion only.
+    /// passed a stage with no later result): left out of selection at the end only.
     pub not_yet_ended: u64,
 }
 
@@ -610,9 +682,14 @@ pub struct StageEvaluation {
     pub set_aside: LeftOut,
     /// The pass rate at the stage.
     pub pass_rate: Comparison,
-    /// Conversion to the end of the pipeline: passed the last stage, out of
+    /// Selected at the end of the pipeline: of the compared candidates whose
+    /// journey has ended, those who passed the last stage. This is not the
+    /// funnel's conversion (entered a stage over entered the first stage)
+    /// nor its bottom-line selection rate (passed the last stage over
+    /// entered the first): it counts from the target stage, and leaves out
+    /// journeys not yet ended. In full: passed the last stage, out of
     /// those whose journey has ended.
-    pub conversion: Comparison,
+    pub selected_at_end: Comparison,
     /// Per target group: its participants against its non-participants.
     pub by_target_group: Vec<GroupComparison>,
     /// Per target group, against the reference.
@@ -639,12 +716,18 @@ pub struct ParticipationSummary {
     pub not_completed: u64,
     /// Candidates who took part but have no application in the pipeline.
     pub without_application: u64,
+    /// Candidates whose attendance is recorded, at fewer sessions than the
+    /// intervention has (a menu of sessions, partly attended); their most
+    /// sessions are counted.
+    pub partial_attendance: u64,
+    /// Candidates whose attendance is recorded, at every session.
+    pub full_attendance: u64,
 }
 
 /// The evaluation of an intervention at each of its target stages.
 ///
 /// Among eligible candidates who entered the stage, participants are
-/// compared with non-participants on the pass rate there and on conversion
+/// compared with non-participants on the pass rate there and on selection at the end
 /// to the end of the pipeline (the difference in percentage points, the
 /// ratio with its interval, the odds ratio, Fisher's exact and the z test).
 /// Gap closure compares each target group's impact ratio against the
@@ -668,9 +751,11 @@ pub struct InterventionEvaluation {
     pub kind: InterventionKind,
     /// Its lawful basis.
     pub lawful_basis: LawfulBasis,
+    /// Every s.158(1) condition it rests on (empty unless s.158).
+    pub conditions: Vec<Section158Condition>,
     /// The pipeline's name.
     pub pipeline: String,
-    /// The pipeline's last stage: the end that conversion counts to.
+    /// The pipeline's last stage: the end that selection at the end counts to.
     pub final_stage: Stage,
     /// The options used.
     pub options: EvaluationOptions,
@@ -714,7 +799,7 @@ impl InterventionEvaluation {
     /// use chrono::NaiveDate;
     /// use positive_action::*;
     /// use positive_action::interventions::EvaluationOptions;
-    /// use positive_action::interventions::{BeforeAfter, Cohort, Comparison, Completion, DateBasis, Eligibility, GapClosure, GapReference, GroupComparison, Intervention, InterventionEvaluation, InterventionKind, LawfulBasis, LeftOut, NamedPeriod, Participation, ParticipationSummary, Proportion, RatioToReference, SELF_SELECTION_CAVEAT, Section158Condition, StageEvaluation, StratifiedComparison, StratumComparison};
+    /// use positive_action::interventions::{BeforeAfter, Cohort, Comparison, Completion, DateBasis, Eligibility, GapClosure, GapReference, GroupComparison, Intervention, InterventionEvaluation, InterventionKind, LawfulBasis, LeftOut, NamedPeriod, ParityChange, Participation, ParticipationSummary, Proportion, RatioToReference, SELF_SELECTION_CAVEAT, Section158Condition, StageEvaluation, StratifiedComparison, StratumComparison};
     /// use positive_action::records::Period;
     /// use positive_action::stats::{BreslowDay, FisherExact, MantelHaenszel, Strata, TwoByTwo, ZTest, rate};
     ///
@@ -746,7 +831,10 @@ impl InterventionEvaluation {
     /// assert_eq!(interview.pass_rate.participants.rate, Some(1.0));
     /// assert_eq!(interview.pass_rate.non_participants.rate, Some(1.0 / 3.0));
     /// let gap = &interview.gap_closure[0];
-    /// assert_eq!(gap.closer_to_parity, Some(true));
+    /// // Participants passed more often than the White reference: 1.33 against 0.44.
+    /// assert_eq!(gap.parity, Some(ParityChange::PassedParity));
+    /// // Three against three is too few to tell, and says so.
+    /// assert!(interview.notes.iter().any(|n| n.contains("too few to tell")));
     /// assert!(evaluation.caveat.contains("not an effect caused by the intervention"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -764,12 +852,21 @@ impl InterventionEvaluation {
         options: &EvaluationOptions,
     ) -> Result<Self> {
         options.validate()?;
-        if !applications.pipeline().same_as(intervention.pipeline()) {
+        // An intervention may run across several pipelines: evaluate it on
+        // the one these applications are of, at its target stages there.
+        let Some(pipeline) = intervention
+            .pipelines()
+            .find(|p| applications.pipeline().same_as(p))
+        else {
             return Err(Error::PipelineMismatch {
-                expected: intervention.pipeline().name().to_owned(),
+                expected: intervention
+                    .pipelines()
+                    .map(|p| p.name().to_owned())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
                 found: applications.pipeline().name().to_owned(),
             });
-        }
+        };
         if options.stratification == Stratification::Cohorts && intervention.cohorts().is_empty() {
             return Err(Error::InvalidOption {
                 name: "stratification",
@@ -806,17 +903,34 @@ impl InterventionEvaluation {
                 .count() as u64,
             without_application: by_candidate.keys().filter(|c| !applied.contains(c)).count()
                 as u64,
+            partial_attendance: 0,
+            full_attendance: 0,
         };
+        let mut participation = participation;
+        if let Some(delivery) = intervention.delivery() {
+            for v in by_candidate.values() {
+                match v.iter().filter_map(|p| p.sessions_attended()).max() {
+                    Some(n) if n < delivery.session_count() => {
+                        participation.partial_attendance += 1;
+                    }
+                    Some(_) => participation.full_attendance += 1,
+                    None => {}
+                }
+            }
+        }
         let pairs: Vec<(&Candidate, &Journey)> = applications.iter().collect();
         let selected: Vec<usize> = match options.counting {
             Counting::Applications => (0..pairs.len()).collect(),
             Counting::UniqueCandidates => applications.latest_per_candidate(),
         };
-        let pipeline = intervention.pipeline();
         // A pipeline has at least one stage, so this cannot underflow.
         let last = pipeline.stages().len() - 1;
-        let mut stages = Vec::with_capacity(intervention.target_stages().len());
-        for stage in intervention.target_stages() {
+        // The pipeline was found among the intervention's just above.
+        let target_stages = intervention
+            .target_stages_on(pipeline.name())
+            .unwrap_or_default();
+        let mut stages = Vec::with_capacity(target_stages.len());
+        for stage in target_stages {
             // Target stages were validated against this pipeline.
             let Some(s) = pipeline.stage_index(stage.name()) else {
                 continue;
@@ -875,6 +989,7 @@ impl InterventionEvaluation {
             intervention: intervention.name().to_owned(),
             kind: intervention.kind().clone(),
             lawful_basis: intervention.lawful_basis(),
+            conditions: intervention.section158_conditions(),
             pipeline: pipeline.name().to_owned(),
             final_stage: pipeline.stages()[last].clone(),
             options: options.clone(),
@@ -926,7 +1041,7 @@ fn evaluate_stage(
             (_, true) => compared.push(r),
         }
     }
-    let (pass, conversion, ended) = compare(&compared, options.confidence)?;
+    let (pass, selected_at_end, ended) = compare(&compared, options.confidence)?;
     set_aside.not_yet_ended = compared.len() as u64 - ended;
     let participants = compared
         .iter()
@@ -957,7 +1072,7 @@ fn evaluate_stage(
     }
     if set_aside.not_yet_ended > 0 {
         notes.push(format!(
-            "{} compared candidate(s) have not finished the pipeline, and are left out of conversion; where one side is more recent, its finished journeys over-represent quick exits, so read conversion once journeys have ended",
+            "{} compared candidate(s) have not finished the pipeline, and are left out of selection at the end; where one side is more recent, its finished journeys over-represent quick exits, so read selection at the end once journeys have ended",
             set_aside.not_yet_ended
         ));
     }
@@ -979,11 +1094,11 @@ fn evaluate_stage(
             .copied()
             .filter(|r| group_admits(target, &r.candidate.profile))
             .collect();
-        let (pass_rate, conversion, _) = compare(&in_target, options.confidence)?;
+        let (pass_rate, selected_at_end, _) = compare(&in_target, options.confidence)?;
         by_target_group.push(GroupComparison {
             group: target.clone(),
             pass_rate,
-            conversion,
+            selected_at_end,
         });
         let reference =
             choose_reference(target, rows, intervention, &options.reference, &mut notes)?;
@@ -995,7 +1110,10 @@ fn evaluate_stage(
         let mut reference_tally = Tally::default();
         let (mut took_part, mut did_not) = (Tally::default(), Tally::default());
         for r in rows.iter().filter(|r| r.rated) {
-            if in_reference(r) {
+            // The reference is those who did not take part: a White or
+            // male reference must not hold the White women or minority men
+            // who did.
+            if in_reference(r) && r.status == Status::NonParticipant {
                 reference_tally.add(r.passed);
             }
             if group_admits(target, &r.candidate.profile) {
@@ -1011,7 +1129,7 @@ fn evaluate_stage(
         gap_closure.push(GapClosure {
             group: target.clone(),
             reference: reference.clone(),
-            closer_to_parity: closer_to_parity(p.impact_ratio, n.impact_ratio),
+            parity: parity_change(p.impact_ratio, n.impact_ratio),
             participants: p,
             non_participants: n,
         });
@@ -1027,6 +1145,85 @@ fn evaluate_stage(
         }
     }
     let strata = stratify(&compared, intervention, options, &mut notes)?;
+    let sides = |c: &Comparison| {
+        [
+            ("participants", c.participants.of),
+            ("non-participants", c.non_participants.of),
+        ]
+    };
+    if participants > 0 {
+        small_numbers(
+            &format!("pass rate at {stage}"),
+            sides(&pass),
+            pass.ratio_ci,
+            &mut notes,
+        );
+        small_numbers(
+            "selected at the end",
+            sides(&selected_at_end),
+            selected_at_end.ratio_ci,
+            &mut notes,
+        );
+    }
+    if by_target_group.len() > 1 {
+        for g in &by_target_group {
+            if g.pass_rate.participants.of > 0 {
+                small_numbers(
+                    &format!("{} pass rate at {stage}", g.group),
+                    sides(&g.pass_rate),
+                    g.pass_rate.ratio_ci,
+                    &mut notes,
+                );
+            }
+        }
+    }
+    for x in strata.iter().flat_map(|st| &st.strata) {
+        for (what, c) in [
+            ("pass rate", &x.pass_rate),
+            ("selected at the end", &x.selected_at_end),
+        ] {
+            if c.participants.of > 0 {
+                small_numbers(
+                    &format!("{}: {what}", x.name),
+                    sides(c),
+                    c.ratio_ci,
+                    &mut notes,
+                );
+            }
+        }
+    }
+    for g in &gap_closure {
+        if g.reference.is_none() {
+            continue;
+        }
+        for (who, r) in [
+            ("participants", &g.participants),
+            ("non-participants", &g.non_participants),
+        ] {
+            if r.group.of == 0 {
+                continue;
+            }
+            small_numbers(
+                &format!("{} {who} against the reference at {stage}", g.group),
+                [(who, r.group.of), ("in the reference", r.reference.of)],
+                r.impact_ratio_ci,
+                &mut notes,
+            );
+        }
+    }
+    for b in &before_after {
+        for (when, r) in [("before", &b.before), ("after", &b.after)] {
+            small_numbers(
+                &format!("{} {when} the launch at {stage}", b.group),
+                [
+                    ("in the group", r.group.of),
+                    ("in the reference", r.reference.of),
+                ],
+                r.impact_ratio_ci,
+                &mut notes,
+            );
+        }
+    }
     Ok(StageEvaluation {
         stage: stage.clone(),
         entered: rows.len() as u64,
@@ -1036,7 +1233,7 @@ fn evaluate_stage(
         non_participants: compared.len() as u64 - participants,
         set_aside,
         pass_rate: pass,
-        conversion,
+        selected_at_end,
         by_target_group,
         gap_closure,
         strata,
@@ -1045,7 +1242,7 @@ fn evaluate_stage(
     })
 }
 
-/// The participant comparison of some compared rows: pass rate, conversion,
+/// The participant comparison of some compared rows: pass rate, selection at the end,
 /// and how many had ended.
 fn compare(rows: &[&Row<'_>], confidence: f64) -> Result<(Comparison, Comparison, u64)> {
     let (mut pass_p, mut pass_n) = (Tally::default(), Tally::default());
@@ -1098,7 +1295,10 @@ fn choose_reference(
     }
     let targets = intervention.eligibility().target_groups();
     let mut tallies: BTreeMap<Group, Tally> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.rated) {
+    for r in rows
+        .iter()
+        .filter(|r| r.rated && r.status == Status::NonParticipant)
+    {
         let g = breakdown.group_of(&r.candidate.profile);
         if g.is_unknown() || targets.contains(&g) {
             continue;
@@ -1134,7 +1334,10 @@ fn around_launch(
     let mut undated = 0u64;
     for r in rows {
         let in_group = group_admits(target, &r.candidate.profile);
-        let in_reference = reference.is_some_and(|g| group_admits(g, &r.candidate.profile));
+        // Participants are never part of the reference.
+        let in_reference = !in_group
+            && r.status == Status::NonParticipant
+            && reference.is_some_and(|g| group_admits(g, &r.candidate.profile));
         if !(in_group || in_reference) {
             continue;
         }
@@ -1182,7 +1385,7 @@ fn around_launch(
         group: target.clone(),
         reference: reference.cloned(),
         launch,
-        closer_to_parity_after: closer_to_parity(after.impact_ratio, before.impact_ratio),
+        parity_after: parity_change(after.impact_ratio, before.impact_ratio),
         before,
         after,
         disparity_changed: breslow_day.map(|b| b.p_value < options.alpha),
@@ -1289,13 +1492,13 @@ fn stratify(
     let mut out = Vec::with_capacity(strata.len());
     let (mut pass_tables, mut conv_tables) = (Vec::new(), Vec::new());
     for ((name, _, _), rows) in strata.into_iter().zip(members) {
-        let (pass, conversion, _) = compare(&rows, options.confidence)?;
+        let (pass, selected_at_end, _) = compare(&rows, options.confidence)?;
         pass_tables.push(table_of(&pass)?);
-        conv_tables.push(table_of(&conversion)?);
+        conv_tables.push(table_of(&selected_at_end)?);
         out.push(StratumComparison {
             name,
             pass_rate: pass,
-            conversion,
+            selected_at_end,
         });
     }
     let pass = Strata::new(pass_tables);
@@ -1304,8 +1507,8 @@ fn stratify(
         strata: out,
         pass_rate_mantel_haenszel: pass.mantel_haenszel(),
         pass_rate_breslow_day: pass.breslow_day(),
-        conversion_mantel_haenszel: conv.mantel_haenszel(),
-        conversion_breslow_day: conv.breslow_day(),
+        selected_at_end_mantel_haenszel: conv.mantel_haenszel(),
+        selected_at_end_breslow_day: conv.breslow_day(),
         undated,
         outside,
     }))
@@ -1330,14 +1533,6 @@ fn p_text(p: Option<f64>) -> String {
 
 fn signed(x: Option<f64>, places: usize) -> String {
     x.map_or_else(|| "n/a".to_owned(), |v| format!("{v:+.places$}"))
-}
-
-fn yes_no(x: Option<bool>) -> String {
-    match x {
-        Some(true) => "yes".to_owned(),
-        Some(false) => "no".to_owned(),
-        None => "n/a".to_owned(),
-    }
 }
 
 fn comparison_row(measure: String, c: &Comparison) -> Vec<String> {
@@ -1407,6 +1602,13 @@ impl fmt::Display for InterventionEvaluation {
             "Participation: {} record(s), {} candidate(s): {} completed, {} did not; {} with no application",
             p.records, p.candidates, p.completed, p.not_completed, p.without_application
         )?;
+        if p.partial_attendance + p.full_attendance > 0 {
+            writeln!(
+                f,
+                "Attendance: {} at every session, {} at some",
+                p.full_attendance, p.partial_attendance
+            )?;
+        }
         for s in &self.stages {
             writeln!(f)?;
             writeln!(
@@ -1420,8 +1622,8 @@ impl fmt::Display for InterventionEvaluation {
                 &s.pass_rate,
             ));
             t.row(comparison_row(
-                format!("conversion to {}", self.final_stage),
-                &s.conversion,
+                format!("selected at {} (of ended journeys)", self.final_stage),
+                &s.selected_at_end,
             ));
             write!(f, "{t}")?;
             if s.by_target_group.len() > 1 {
@@ -1434,8 +1636,8 @@ impl fmt::Display for InterventionEvaluation {
                         &g.pass_rate,
                     ));
                     t.row(comparison_row(
-                        format!("{}: conversion", g.group),
-                        &g.conversion,
+                        format!("{}: selected at the end", g.group),
+                        &g.selected_at_end,
                     ));
                 }
                 write!(f, "{t}")?;
@@ -1455,7 +1657,7 @@ impl fmt::Display for InterventionEvaluation {
                     "ratio",
                     "non-participants",
                     "ratio",
-                    "closer to parity",
+                    "parity",
                 ]);
                 for g in &s.gap_closure {
                     t.row(vec![
@@ -1468,7 +1670,7 @@ impl fmt::Display for InterventionEvaluation {
                         decimal(g.participants.impact_ratio, 3),
                         g.non_participants.group.to_string(),
                         decimal(g.non_participants.impact_ratio, 3),
-                        yes_no(g.closer_to_parity),
+                        g.parity.map_or_else(|| "n/a".to_owned(), |x| x.to_string()),
                     ]);
                 }
                 write!(f, "{t}")?;
@@ -1483,8 +1685,8 @@ impl fmt::Display for InterventionEvaluation {
                         &x.pass_rate,
                     ));
                     t.row(comparison_row(
-                        format!("{}: conversion", x.name),
-                        &x.conversion,
+                        format!("{}: selected at the end", x.name),
+                        &x.selected_at_end,
                     ));
                 }
                 write!(f, "{t}")?;
@@ -1501,9 +1703,9 @@ impl fmt::Display for InterventionEvaluation {
                     f,
                     "{}",
                     mh_line(
-                        "conversion",
-                        st.conversion_mantel_haenszel.as_ref(),
-                        st.conversion_breslow_day.as_ref()
+                        "selected at the end",
+                        st.selected_at_end_mantel_haenszel.as_ref(),
+                        st.selected_at_end_breslow_day.as_ref()
                     )
                 )?;
             }
@@ -1522,7 +1724,7 @@ impl fmt::Display for InterventionEvaluation {
                     "after",
                     "ratio",
                     "Breslow-Day p",
-                    "closer to parity",
+                    "parity",
                     "took part after",
                 ]);
                 for b in &s.before_after {
@@ -1536,7 +1738,8 @@ impl fmt::Display for InterventionEvaluation {
                         b.after.group.to_string(),
                         decimal(b.after.impact_ratio, 3),
                         p_text(b.breslow_day.map(|x| x.p_value)),
-                        yes_no(b.closer_to_parity_after),
+                        b.parity_after
+                            .map_or_else(|| "n/a".to_owned(), |x| x.to_string()),
                         percent(b.participation_after.rate),
                     ]);
                 }
@@ -1559,11 +1762,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn closer_to_parity_is_symmetric_on_the_log_scale() {
-        assert_eq!(closer_to_parity(Some(0.9), Some(0.7)), Some(true));
-        assert_eq!(closer_to_parity(Some(2.0), Some(0.5)), Some(false));
-        assert_eq!(closer_to_parity(Some(0.0), Some(0.5)), Some(false));
-        assert_eq!(closer_to_parity(None, Some(0.5)), None);
+    fn parity_change_is_symmetric_on_the_log_scale_and_sees_a_crossing() {
+        use ParityChange::*;
+        assert_eq!(parity_change(Some(0.9), Some(0.7)), Some(Closer));
+        assert_eq!(parity_change(Some(0.5), Some(0.7)), Some(NotCloser));
+        assert_eq!(parity_change(Some(1.0), Some(0.7)), Some(Closer));
+        // Merseyside: 1.33 against 0.8 was "closer to parity: no"; it passed parity.
+        assert_eq!(
+            parity_change(Some(4.0 / 3.0), Some(0.8)),
+            Some(PassedParity)
+        );
+        assert_eq!(parity_change(Some(2.0), Some(0.5)), Some(PassedParity));
+        assert_eq!(parity_change(Some(0.0), Some(0.5)), Some(NotCloser));
+        assert_eq!(parity_change(None, Some(0.5)), None);
     }
 
     #[test]

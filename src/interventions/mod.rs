@@ -39,22 +39,26 @@
 //! ```
 
 pub(crate) mod evaluation;
-pub(crate) mod lawful_basis;
+pub(crate) mod evidence;
+pub(crate) mod tie_break;
 
+pub use crate::error::Refusal;
 pub use crate::records::intervention::{
     Cohort, Completion, Delivery, Eligibility, Intervention, InterventionKind, LawfulBasis,
-    Participation, ParticipationRecord, PreferentialTreatment, Section158Condition,
+    MeasureEffect, Participation, ParticipationRecord, PreferentialTreatment, Section158Condition,
     TieBreakCondition,
 };
 pub use evaluation::{
     BeforeAfter, Comparison, DateBasis, EvaluationOptions, GapClosure, GapReference,
-    GroupComparison, InterventionEvaluation, LeftOut, NamedPeriod, ParticipantRule,
-    ParticipationSummary, Proportion, RatioToReference, SELF_SELECTION_CAVEAT, StageEvaluation,
-    Stratification, StratifiedComparison, StratumComparison,
+    GroupComparison, InterventionEvaluation, LeftOut, MIN_SIDE, NamedPeriod, ParityChange,
+    ParticipantRule, ParticipationSummary, Proportion, RatioToReference, SELF_SELECTION_CAVEAT,
+    StageEvaluation, Stratification, StratifiedComparison, StratumComparison, WIDE_INTERVAL,
 };
-pub use lawful_basis::{
-    Banding, DisadvantageEvidence, EvidenceFinding, Merit, PositiveActionEvidence,
-    QualificationRule, RecordedCandidate, RepresentationFigure, RuleApplication, ScoreBand,
-    TieBreak, TieBreakCase, TieBreakDecision, TieBreakRule, TiedCandidate,
-    UnderRepresentationEvidence,
+pub use evidence::{
+    DisadvantageEvidence, EvidenceFinding, EvidenceGrade, PositiveActionEvidence,
+    RepresentationFigure, UnderRepresentationEvidence,
+};
+pub use tie_break::{
+    Banding, MAX_BAND_SHARE, Merit, QualificationRule, RecordedCandidate, RuleApplication,
+    ScoreBand, TieBreak, TieBreakCase, TieBreakDecision, TieBreakRule, TiedCandidate,
 };

@@ -11,7 +11,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::records::breakdown::Group;
 use crate::records::candidate::CandidateId;
 use crate::records::characteristic::ProtectedCharacteristic;
@@ -54,23 +54,85 @@ pub enum InterventionKind {
     /// Preference in a tie between candidates as qualified as each other
     /// (s.159).
     TieBreak,
-    /// Any other measure, by name.
-    Other(String),
+    /// Any other measure, by name, saying whether it supports candidates
+    /// or changes a selection decision.
+    Other {
+        /// The measure's name.
+        name: String,
+        /// Whether it supports candidates or changes a selection decision.
+        effect: MeasureEffect,
+    },
 }
 
 impl InterventionKind {
-    /// Another kind of measure, by name.
+    /// Another kind of measure, by name, with what it does: support for
+    /// candidates, or a change to a selection decision. s.158 covers only
+    /// support (s.158(4)), so [`Intervention::new`] refuses a deciding
+    /// measure under it.
+    ///
+    /// ```
+    /// use positive_action::interventions::{InterventionKind, MeasureEffect};
+    ///
+    /// let academy = InterventionKind::other("career academy", MeasureEffect::Support)?;
+    /// assert_eq!(academy.effect(), MeasureEffect::Support);
+    /// assert_eq!(InterventionKind::TieBreak.effect(), MeasureEffect::SelectionDecision);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::EmptyName`] if the name is blank.
-    pub fn other(name: &str) -> Result<Self> {
+    pub fn other(name: &str, effect: MeasureEffect) -> Result<Self> {
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::EmptyName {
                 what: "intervention kind",
             });
         }
-        Ok(Self::Other(name.to_owned()))
+        Ok(Self::Other {
+            name: name.to_owned(),
+            effect,
+        })
+    }
+
+    /// Whether the measure supports candidates (outreach, training,
+    /// mentoring, preparation, a development programme, an adjustment to
+    /// the process) or changes a selection decision (a guaranteed
+    /// interview, a tie-break, or an `other` kind declared so).
+    pub fn effect(&self) -> MeasureEffect {
+        match self {
+            Self::GuaranteedInterview | Self::TieBreak => MeasureEffect::SelectionDecision,
+            Self::Other { effect, .. } => *effect,
+            _ => MeasureEffect::Support,
+        }
+    }
+}
+
+/// What a measure does to selection: supports candidates to compete, or
+/// changes who is selected.
+///
+/// Section 158 of the Equality Act 2010 covers support only: it does not
+/// allow treating a person more favourably in recruitment or promotion
+/// because of a protected characteristic (s.158(4)); that is s.159's, and
+/// only between candidates as qualified as each other. More favourable
+/// treatment of disabled people (s.13(3)) may change a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum MeasureEffect {
+    /// Supports candidates: outreach, training, mentoring, preparation,
+    /// places on a development programme.
+    Support,
+    /// Changes a selection decision: who is sifted in, interviewed,
+    /// passed, promoted or appointed.
+    SelectionDecision,
+}
+
+impl fmt::Display for MeasureEffect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Support => "supports candidates",
+            Self::SelectionDecision => "changes a selection decision",
+        })
     }
 }
 
@@ -90,7 +152,7 @@ impl fmt::Display for InterventionKind {
             Self::ReasonableAdjustment => "reasonable adjustment",
             Self::GuaranteedInterview => "guaranteed interview",
             Self::TieBreak => "tie-break",
-            Self::Other(name) => name,
+            Self::Other { name, .. } => name,
         })
     }
 }
@@ -113,7 +175,7 @@ enum KindSpec {
     ReasonableAdjustment,
     GuaranteedInterview,
     TieBreak,
-    Other(String),
+    Other { name: String, effect: MeasureEffect },
 }
 
 #[cfg(feature = "serde")]
@@ -134,7 +196,7 @@ impl TryFrom<KindSpec> for InterventionKind {
             KindSpec::ReasonableAdjustment => Self::ReasonableAdjustment,
             KindSpec::GuaranteedInterview => Self::GuaranteedInterview,
             KindSpec::TieBreak => Self::TieBreak,
-            KindSpec::Other(name) => Self::other(&name)?,
+            KindSpec::Other { name, effect } => Self::other(&name, effect)?,
         })
     }
 }
@@ -156,7 +218,7 @@ impl From<InterventionKind> for KindSpec {
             InterventionKind::ReasonableAdjustment => Self::ReasonableAdjustment,
             InterventionKind::GuaranteedInterview => Self::GuaranteedInterview,
             InterventionKind::TieBreak => Self::TieBreak,
-            InterventionKind::Other(name) => Self::Other(name),
+            InterventionKind::Other { name, effect } => Self::Other { name, effect },
         }
     }
 }
@@ -399,16 +461,6 @@ impl Eligibility {
             g.entries()
                 .any(|(c, _)| c.protected() == Some(characteristic))
         })
-    }
-
-    /// Whether every target group is over this protected characteristic
-    /// (false when open to all).
-    pub(crate) fn every_group_over(&self, characteristic: ProtectedCharacteristic) -> bool {
-        !self.groups.is_empty()
-            && self.groups.iter().all(|g| {
-                g.entries()
-                    .any(|(c, _)| c.protected() == Some(characteristic))
-            })
     }
 }
 
@@ -836,6 +888,20 @@ pub struct Intervention {
     cohorts: Vec<Cohort>,
     delivery: Option<Delivery>,
     preferential_treatment: Option<PreferentialTreatment>,
+    // Further s.158(1) conditions beyond the basis's own, distinct.
+    further_conditions: Vec<Section158Condition>,
+    // Further pipelines the same measure runs across, with their target
+    // stages in pipeline order.
+    further_pipelines: Vec<(Pipeline, Vec<Stage>)>,
+}
+
+/// The serde form of a further pipeline of an intervention.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FurtherPipelineSpec {
+    pipeline: Pipeline,
+    target_stages: Vec<Stage>,
 }
 
 #[cfg(feature = "serde")]
@@ -854,6 +920,10 @@ struct InterventionSpec {
     delivery: Option<Delivery>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     preferential_treatment: Option<PreferentialTreatment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    further_conditions: Vec<Section158Condition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    further_pipelines: Vec<FurtherPipelineSpec>,
 }
 
 #[cfg(feature = "serde")]
@@ -877,6 +947,12 @@ impl TryFrom<InterventionSpec> for Intervention {
         if let Some(t) = s.preferential_treatment {
             i = i.with_preferential_treatment(t)?;
         }
+        for c in s.further_conditions {
+            i = i.with_condition(c)?;
+        }
+        for p in s.further_pipelines {
+            i = i.also_on(&p.pipeline, p.target_stages)?;
+        }
         Ok(i)
     }
 }
@@ -894,6 +970,15 @@ impl From<Intervention> for InterventionSpec {
             cohorts: i.cohorts,
             delivery: i.delivery,
             preferential_treatment: i.preferential_treatment,
+            further_conditions: i.further_conditions,
+            further_pipelines: i
+                .further_pipelines
+                .into_iter()
+                .map(|(pipeline, target_stages)| FurtherPipelineSpec {
+                    pipeline,
+                    target_stages,
+                })
+                .collect(),
         }
     }
 }
@@ -940,57 +1025,107 @@ impl Intervention {
                 what: "intervention",
             });
         }
-        if let InterventionKind::Other(other) = &kind {
+        if let InterventionKind::Other { name: other, .. } = &kind {
             if other.trim().is_empty() {
                 return Err(Error::EmptyName {
                     what: "intervention kind",
                 });
             }
         }
-        let invalid = |reason: String| Error::InvalidIntervention {
-            intervention: name.to_owned(),
-            reason,
-        };
-        let mut indices = Vec::new();
-        for stage in target_stages {
-            let stage = stage.as_ref();
-            let i = pipeline
-                .stage_index(stage)
-                .ok_or_else(|| Error::UnknownTargetStage {
-                    intervention: name.to_owned(),
-                    stage: stage.trim().to_owned(),
-                    pipeline: pipeline.name().to_owned(),
-                })?;
-            if indices.contains(&i) {
-                return Err(invalid(format!(
-                    "target stage {} is given twice: expected each stage once",
-                    pipeline.stages()[i]
-                )));
-            }
-            indices.push(i);
-        }
-        if indices.is_empty() {
-            return Err(invalid(
-                "has no target stage: expected at least one stage of the pipeline".to_owned(),
-            ));
-        }
-        indices.sort_unstable();
-        check_kind_and_basis(&kind, lawful_basis, pipeline).map_err(invalid)?;
-        check_eligibility(lawful_basis, &eligibility).map_err(invalid)?;
+        let target_stages = resolve_stages(name, pipeline, target_stages)?;
+        check_measure(
+            name,
+            &kind,
+            lawful_basis,
+            &eligibility,
+            pipeline,
+            &target_stages,
+        )?;
         Ok(Self {
             name: name.to_owned(),
             kind,
             pipeline: pipeline.clone(),
-            target_stages: indices
-                .into_iter()
-                .map(|i| pipeline.stages()[i].clone())
-                .collect(),
+            target_stages,
             eligibility,
             lawful_basis,
             cohorts: Vec::new(),
             delivery: None,
             preferential_treatment: None,
+            further_conditions: Vec::new(),
+            further_pipelines: Vec::new(),
         })
+    }
+
+    /// The same intervention resting also on another condition of
+    /// s.158(1): a programme may answer a disadvantage and disproportionately
+    /// low participation at once.
+    ///
+    /// ```
+    /// use positive_action::*;
+    /// use positive_action::interventions::{Eligibility, Intervention, InterventionKind, LawfulBasis, Section158Condition};
+    /// use positive_action::records::Rank;
+    ///
+    /// let promotion = Pipeline::police_promotion("sergeant 2025", Rank::CONSTABLE, Rank::SERGEANT)?;
+    /// let programme = Intervention::new("development programme", InterventionKind::DevelopmentProgramme,
+    ///     &promotion, ["board"], Eligibility::any_of([Group::parse([("sex", "female")])?])?,
+    ///     LawfulBasis::Section158(Section158Condition::LowParticipation))?
+    ///     .with_condition(Section158Condition::DifferentNeeds)?;
+    /// assert_eq!(programme.section158_conditions(),
+    ///            [Section158Condition::DifferentNeeds, Section158Condition::LowParticipation]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidIntervention`] unless the basis is s.158.
+    pub fn with_condition(mut self, condition: Section158Condition) -> Result<Self> {
+        if !matches!(self.lawful_basis, LawfulBasis::Section158(_)) {
+            return Err(Error::InvalidIntervention {
+                intervention: self.name,
+                reason: format!(
+                    "a further s.158(1) condition ({condition}) for a measure with the basis {}: expected the basis s.158",
+                    self.lawful_basis
+                ),
+            });
+        }
+        if !self.section158_conditions().contains(&condition) {
+            self.further_conditions.push(condition);
+        }
+        Ok(self)
+    }
+
+    /// The same intervention running also across another pipeline, at the
+    /// given stages of it: one development programme that prepares for
+    /// both the sergeant and the inspector boards. The same rules apply
+    /// to each pipeline as to the first.
+    ///
+    /// # Errors
+    /// As [`Intervention::new`], and [`Error::InvalidIntervention`] for a
+    /// pipeline already given.
+    pub fn also_on<S: AsRef<str>>(
+        mut self,
+        pipeline: &Pipeline,
+        target_stages: impl IntoIterator<Item = S>,
+    ) -> Result<Self> {
+        if self.pipelines().any(|p| p.name() == pipeline.name()) {
+            return Err(Error::InvalidIntervention {
+                intervention: self.name,
+                reason: format!(
+                    "pipeline {:?} is given twice: expected each pipeline once",
+                    pipeline.name()
+                ),
+            });
+        }
+        let stages = resolve_stages(&self.name, pipeline, target_stages)?;
+        check_measure(
+            &self.name,
+            &self.kind,
+            self.lawful_basis,
+            &self.eligibility,
+            pipeline,
+            &stages,
+        )?;
+        self.further_pipelines.push((pipeline.clone(), stages));
+        Ok(self)
     }
 
     /// The same intervention with one more cohort.
@@ -1009,12 +1144,7 @@ impl Intervention {
             });
         }
         if let Some(e) = &cohort.eligibility {
-            if let Err(reason) = check_eligibility(self.lawful_basis, e) {
-                return Err(Error::InvalidIntervention {
-                    intervention: self.name,
-                    reason: format!("cohort {:?}: {reason}", cohort.name),
-                });
-            }
+            check_eligibility(&self.name, Some(&cohort.name), self.lawful_basis, e)?;
         }
         self.cohorts.push(cohort);
         Ok(self)
@@ -1138,6 +1268,43 @@ impl Intervention {
         self.lawful_basis
     }
 
+    /// Whether it supports candidates or changes a selection decision (from
+    /// its kind; see [`InterventionKind::effect`]).
+    pub fn effect(&self) -> MeasureEffect {
+        self.kind.effect()
+    }
+
+    /// Every condition of s.158(1) it rests on, in the Act's order; empty
+    /// unless the basis is s.158.
+    pub fn section158_conditions(&self) -> Vec<Section158Condition> {
+        let mut all: Vec<Section158Condition> = match self.lawful_basis {
+            LawfulBasis::Section158(c) => std::iter::once(c)
+                .chain(self.further_conditions.iter().copied())
+                .collect(),
+            _ => Vec::new(),
+        };
+        all.sort_by_key(|c| c.section());
+        all
+    }
+
+    /// Every pipeline it runs across: the first, then any added with
+    /// [`Intervention::also_on`].
+    pub fn pipelines(&self) -> impl Iterator<Item = &Pipeline> {
+        std::iter::once(&self.pipeline).chain(self.further_pipelines.iter().map(|(p, _)| p))
+    }
+
+    /// Its target stages in a pipeline it runs across (matched by name),
+    /// or `None` for a pipeline it does not.
+    pub fn target_stages_on(&self, pipeline: &str) -> Option<&[Stage]> {
+        if self.pipeline.name() == pipeline {
+            return Some(&self.target_stages);
+        }
+        self.further_pipelines
+            .iter()
+            .find(|(p, _)| p.name() == pipeline)
+            .map(|(_, s)| s.as_slice())
+    }
+
     /// Its cohorts, in the order added.
     pub fn cohorts(&self) -> &[Cohort] {
         &self.cohorts
@@ -1184,8 +1351,172 @@ impl fmt::Display for Intervention {
             }
             write!(f, "{s}")?;
         }
-        write!(f, " of {})", self.pipeline.name())
+        write!(f, " of {}", self.pipeline.name())?;
+        for (pipeline, stages) in &self.further_pipelines {
+            f.write_str(" and ")?;
+            for (i, s) in stages.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{s}")?;
+            }
+            write!(f, " of {}", pipeline.name())?;
+        }
+        f.write_str(")")
     }
+}
+
+/// Target stages by name, checked against the pipeline, in pipeline order.
+fn resolve_stages<S: AsRef<str>>(
+    name: &str,
+    pipeline: &Pipeline,
+    target_stages: impl IntoIterator<Item = S>,
+) -> Result<Vec<Stage>> {
+    let invalid = |reason: String| Error::InvalidIntervention {
+        intervention: name.to_owned(),
+        reason,
+    };
+    let mut indices = Vec::new();
+    for stage in target_stages {
+        let stage = stage.as_ref();
+        let i = pipeline
+            .stage_index(stage)
+            .ok_or_else(|| Error::UnknownTargetStage {
+                intervention: name.to_owned(),
+                stage: stage.trim().to_owned(),
+                pipeline: pipeline.name().to_owned(),
+            })?;
+        if indices.contains(&i) {
+            return Err(invalid(format!(
+                "target stage {} is given twice: expected each stage once",
+                pipeline.stages()[i]
+            )));
+        }
+        indices.push(i);
+    }
+    if indices.is_empty() {
+        return Err(invalid(
+            "has no target stage: expected at least one stage of the pipeline".to_owned(),
+        ));
+    }
+    indices.sort_unstable();
+    Ok(indices
+        .into_iter()
+        .map(|i| pipeline.stages()[i].clone())
+        .collect())
+}
+
+/// Every rule that ties kind, basis, eligibility and stages together.
+fn check_measure(
+    name: &str,
+    kind: &InterventionKind,
+    basis: LawfulBasis,
+    eligibility: &Eligibility,
+    pipeline: &Pipeline,
+    stages: &[Stage],
+) -> Result<()> {
+    check_kind_and_basis(kind, basis, pipeline).map_err(|reason| Error::InvalidIntervention {
+        intervention: name.to_owned(),
+        reason,
+    })?;
+    check_eligibility(name, None, basis, eligibility)?;
+    if matches!(basis, LawfulBasis::Section158(_))
+        && kind.effect() == MeasureEffect::SelectionDecision
+    {
+        return Err(Error::UnlawfulMeasure {
+            intervention: name.to_owned(),
+            section: "s.158(4)",
+            refusal: Box::new(Refusal {
+                group: eligibility.to_string(),
+                rule: format!(
+                    "a {kind} {}, and s.158 covers support for candidates (outreach, training, mentoring, preparation), never the selection decision itself (s.158(4), s.159(3))",
+                    MeasureEffect::SelectionDecision
+                ),
+                instead: "support the group to compete under s.158; prefer a candidate only under s.159, between candidates as qualified as each other, case by case; or, for disabled candidates, more favourable treatment under s.13(3)".to_owned(),
+            }),
+        });
+    }
+    if *kind == InterventionKind::GuaranteedInterview {
+        if let Some(stage) = stages.iter().find(|s| !decides_who_is_interviewed(s)) {
+            return Err(Error::UnlawfulMeasure {
+                intervention: name.to_owned(),
+                section: "s.13(3)",
+                refusal: Box::new(Refusal {
+                    group: eligibility.to_string(),
+                    rule: format!(
+                        "a guaranteed interview targets {stage} of {:?}, which is not the stage that decides who is interviewed: guaranteeing a result there is not a guaranteed interview but a pass or an appointment by disability, which this record does not describe",
+                        pipeline.name()
+                    ),
+                    instead: "target the sift or shortlisting stage that decides who is interviewed, and assess disabled candidates at interview on merit like everyone else; record any further favourable treatment of disabled people explicitly with its preferential treatment".to_owned(),
+                }),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether a stage decides who is interviewed: a sift or a shortlisting
+/// (matched on the stage's name).
+fn decides_who_is_interviewed(stage: &Stage) -> bool {
+    let n = stage.name().to_ascii_lowercase();
+    n.contains("sift") || n.contains("shortlist")
+}
+
+/// Category labels that mean a person is disabled.
+const DISABLED_LABELS: [&str; 2] = ["yes", "disabled"];
+
+/// Whether a group is disabled people: over disability, with a category
+/// meaning disabled (whatever else it is over).
+pub(crate) fn is_disabled_group(group: &Group) -> bool {
+    group.entries().any(|(c, v)| {
+        c.protected() == Some(ProtectedCharacteristic::Disability)
+            && DISABLED_LABELS
+                .iter()
+                .any(|l| v.label().eq_ignore_ascii_case(l))
+    })
+}
+
+/// Whether an eligibility is disabled people as a class: one target group,
+/// over disability alone, whose category means disabled. `Err` says what
+/// it is instead.
+fn is_disabled_class(eligibility: &Eligibility) -> std::result::Result<(), String> {
+    let groups = eligibility.target_groups();
+    let over_disability = |g: &Group| {
+        g.entries()
+            .any(|(c, _)| c.protected() == Some(ProtectedCharacteristic::Disability))
+    };
+    if let Some(g) = groups.iter().find(|g| !over_disability(g)) {
+        return Err(format!(
+            "{g} is not over disability: expected every target group to be over disability"
+        ));
+    }
+    for g in groups {
+        if let Some((c, v)) = g.entries().find(|(c, v)| {
+            c.protected() == Some(ProtectedCharacteristic::Disability)
+                && !DISABLED_LABELS
+                    .iter()
+                    .any(|l| v.label().eq_ignore_ascii_case(l))
+        }) {
+            return Err(format!(
+                "{g} are not disabled people ({c}={}): expected every target group to be over disability with a category meaning disabled ({})",
+                v.label(),
+                DISABLED_LABELS.join(" or ")
+            ));
+        }
+        if g.entries().len() > 1 {
+            let others: Vec<String> = g
+                .entries()
+                .filter(|(c, _)| c.protected() != Some(ProtectedCharacteristic::Disability))
+                .map(|(c, _)| c.name().to_owned())
+                .collect();
+            return Err(format!(
+                "{g} narrows disabled people by {}: treating disabled people of one {} more favourably than disabled people of another is less favourable treatment of the others because of that characteristic (s.13(1)); expected disabled people as a class, the single group disability=yes",
+                others.join(" and "),
+                others.join(" or ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The rules that tie a kind to its lawful basis, and s.159 to the
@@ -1210,7 +1541,7 @@ fn check_kind_and_basis(
         (K::ReasonableAdjustment, b) if b != B::ReasonableAdjustment => Err(format!(
             "a reasonable adjustment has the basis {b}: expected s.20"
         )),
-        (k, B::ReasonableAdjustment) if !matches!(k, K::ReasonableAdjustment | K::Other(_)) => {
+        (k, B::ReasonableAdjustment) if !matches!(k, K::ReasonableAdjustment | K::Other { .. }) => {
             Err(format!(
                 "a {k} has the basis s.20, which covers reasonable adjustments only: expected the kind reasonable adjustment"
             ))
@@ -1227,45 +1558,73 @@ fn check_kind_and_basis(
     }
 }
 
-/// The rules that tie eligibility to the lawful basis.
+/// The rules that tie eligibility (the intervention's, or a cohort's) to
+/// the lawful basis.
 fn check_eligibility(
+    name: &str,
+    cohort: Option<&str>,
     basis: LawfulBasis,
     eligibility: &Eligibility,
-) -> std::result::Result<(), String> {
+) -> Result<()> {
     use LawfulBasis as B;
+    let within = cohort.map_or_else(String::new, |c| format!("cohort {c:?}: "));
+    let invalid = |reason: String| Error::InvalidIntervention {
+        intervention: name.to_owned(),
+        reason: format!("{within}{reason}"),
+    };
+    let group = || match cohort {
+        Some(c) => format!("{eligibility} (cohort {c})"),
+        None => eligibility.to_string(),
+    };
     match basis {
-        B::OpenToAll if !eligibility.is_open_to_all() => Err(format!(
+        B::OpenToAll if !eligibility.is_open_to_all() => Err(invalid(format!(
             "targets {eligibility} but has the basis open to all: expected a basis of positive action (s.158, s.159), s.13(3) or s.20 for a targeted measure"
-        )),
-        B::Section158(_) | B::Section159TieBreak if eligibility.is_open_to_all() => Err(format!(
+        ))),
+        B::Section158(_) | B::Section159TieBreak if eligibility.is_open_to_all() => Err(invalid(format!(
             "is open to all but has the basis {basis}: positive action is for people who share a protected characteristic, so expected target groups, or the basis open to all"
-        )),
+        ))),
         B::Section158(_) | B::Section159TieBreak => {
             match eligibility
                 .target_groups()
                 .iter()
                 .find(|g| g.entries().all(|(c, _)| c.is_local()))
             {
-                Some(g) => Err(format!(
+                Some(g) => Err(invalid(format!(
                     "targets {g}, which has no protected characteristic: {basis} is for people who share one of the nine (s.4)"
-                )),
+                ))),
                 None => Ok(()),
             }
         }
-        B::DisabilityFavourableTreatment
-            if !eligibility.every_group_over(ProtectedCharacteristic::Disability) =>
-        {
-            Err(format!(
-                "targets {eligibility} under s.13(3), which allows more favourable treatment of disabled people only: expected every target group to be over disability"
-            ))
+        B::DisabilityFavourableTreatment => {
+            let why = if eligibility.is_open_to_all() {
+                Err("open to all is not disabled people: expected every target group to be over disability".to_owned())
+            } else {
+                is_disabled_class(eligibility)
+            };
+            why.map_err(|why| Error::UnlawfulMeasure {
+                intervention: name.to_owned(),
+                section: "s.13(3)",
+                refusal: Box::new(Refusal {
+                    group: group(),
+                    rule: format!(
+                        "s.13(3) allows more favourable treatment of disabled people only, as a class: {why}"
+                    ),
+                    instead: "eligibility disability=yes under s.13(3); or, for another group, support under s.158 (outreach, training, mentoring, preparation) where the figures show a gap".to_owned(),
+                }),
+            })
         }
-        B::ReasonableAdjustment
-            if !eligibility.is_open_to_all()
-                && !eligibility.every_group_over(ProtectedCharacteristic::Disability) =>
-        {
-            Err(format!(
-                "targets {eligibility} under s.20, whose duty is owed to disabled people: expected target groups over disability, or open to all"
-            ))
+        B::ReasonableAdjustment if !eligibility.is_open_to_all() => {
+            is_disabled_class(eligibility).map_err(|why| Error::UnlawfulMeasure {
+                intervention: name.to_owned(),
+                section: "s.20",
+                refusal: Box::new(Refusal {
+                    group: group(),
+                    rule: format!(
+                        "the duty to make reasonable adjustments is owed to disabled people: {why}"
+                    ),
+                    instead: "adjustments for disabled people (eligibility disability=yes, or open to anyone who needs one); support for another group under s.158".to_owned(),
+                }),
+            })
         }
         _ => Ok(()),
     }
@@ -1311,6 +1670,13 @@ pub struct ParticipationRecord {
     pub date: NaiveDate,
     /// Whether they finished.
     pub completion: Completion,
+    /// How many of the intervention's sessions they attended, when it is
+    /// a menu of sessions and attendance was recorded.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub sessions_attended: Option<u32>,
 }
 
 /// A candidate taking part in an intervention, validated against it: the
@@ -1418,8 +1784,63 @@ impl Participation {
                 cohort,
                 date,
                 completion,
+                sessions_attended: None,
             },
         })
+    }
+
+    /// The same participation, attending `sessions` of the intervention's
+    /// sessions: partial attendance of a menu of sessions.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use positive_action::*;
+    /// use positive_action::interventions::{Completion, Delivery, Eligibility, Intervention, InterventionKind, LawfulBasis, Participation};
+    ///
+    /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
+    /// let academy = Intervention::new("career academy", InterventionKind::ApplicationWorkshop,
+    ///     &pipeline, ["application"], Eligibility::open_to_all(), LawfulBasis::OpenToAll)?
+    ///     .with_delivery(Delivery::sessions(8)?.minutes_each(30)?);
+    /// let date = NaiveDate::from_ymd_opt(2025, 3, 4).ok_or("bad date")?;
+    /// let some = Participation::new(&academy, CandidateId::from_external("A-1"), None, date, Completion::NotCompleted)?
+    ///     .with_sessions_attended(&academy, 3)?;
+    /// assert_eq!(some.sessions_attended(), Some(3));
+    /// assert!(Participation::new(&academy, CandidateId::from_external("A-2"), None, date, Completion::Completed)?
+    ///     .with_sessions_attended(&academy, 9).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidParticipation`] when the intervention's delivery is
+    /// not given, or `sessions` is 0 or more than it has.
+    pub fn with_sessions_attended(
+        mut self,
+        intervention: &Intervention,
+        sessions: u32,
+    ) -> Result<Self> {
+        let invalid = |reason: String| Error::InvalidParticipation {
+            candidate: self.record.candidate,
+            intervention: intervention.name.clone(),
+            reason,
+        };
+        let Some(delivery) = intervention.delivery else {
+            return Err(invalid(format!(
+                "attended {sessions} session(s), but the intervention's delivery is not given: expected its number of sessions"
+            )));
+        };
+        if sessions == 0 || sessions > delivery.sessions {
+            return Err(invalid(format!(
+                "attended {sessions} session(s): expected 1 to {}, the sessions the intervention has",
+                delivery.sessions
+            )));
+        }
+        self.record.sessions_attended = Some(sessions);
+        Ok(self)
+    }
+
+    /// How many sessions they attended, when recorded.
+    pub fn sessions_attended(&self) -> Option<u32> {
+        self.record.sessions_attended
     }
 
     /// Validates a record read from input against its intervention.
@@ -1438,13 +1859,17 @@ impl Participation {
                 ),
             });
         }
-        Self::new(
+        let p = Self::new(
             intervention,
             record.candidate,
             record.cohort.as_deref(),
             record.date,
             record.completion,
-        )
+        )?;
+        match record.sessions_attended {
+            Some(n) => p.with_sessions_attended(intervention, n),
+            None => Ok(p),
+        }
     }
 
     /// The record form.
@@ -1624,14 +2049,29 @@ mod tests {
             .to_string()
             .contains("expected every target group to be over disability")
         );
+        // ... at the stage that decides who is interviewed.
         assert!(
-            make(
+            Intervention::new(
+                "m",
                 InterventionKind::GuaranteedInterview,
+                &p,
+                ["sift"],
                 disabled(),
                 LawfulBasis::DisabilityFavourableTreatment
             )
             .is_ok()
         );
+        assert!(matches!(
+            make(
+                InterventionKind::GuaranteedInterview,
+                disabled(),
+                LawfulBasis::DisabilityFavourableTreatment
+            ),
+            Err(Error::UnlawfulMeasure {
+                section: "s.13(3)",
+                ..
+            })
+        ));
         // s.159 only for a tie-break, and a tie-break only under s.159.
         assert!(make(InterventionKind::TieBreak, black(), S158).is_err());
         assert!(
@@ -1660,14 +2100,17 @@ mod tests {
             )
             .is_err()
         );
-        assert!(
+        assert!(matches!(
             make(
                 InterventionKind::ReasonableAdjustment,
                 black(),
                 LawfulBasis::ReasonableAdjustment
-            )
-            .is_err()
-        );
+            ),
+            Err(Error::UnlawfulMeasure {
+                section: "s.20",
+                ..
+            })
+        ));
         assert!(
             make(
                 InterventionKind::ReasonableAdjustment,
@@ -1888,7 +2331,7 @@ mod tests {
     fn serde_round_trips_through_the_constructors() {
         let i = Intervention::new(
             "w",
-            InterventionKind::other("career academy").unwrap(),
+            InterventionKind::other("career academy", MeasureEffect::Support).unwrap(),
             &recruitment(),
             ["interview"],
             black(),
@@ -1924,13 +2367,48 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("target stage \"board\""), "{err}");
-        let bad = json.replace(r#""other":"career academy""#, r#""other":" ""#);
+        assert!(
+            json.contains(r#""other":{"name":"career academy","effect":"support"}"#),
+            "{json}"
+        );
+        let bad = json.replace(r#""name":"career academy""#, r#""name":" ""#);
         assert!(serde_json::from_str::<Intervention>(&bad).is_err());
         let bad = json.replace(r#""start":"2025-05-01""#, r#""start":"2025-07-01""#);
         let err = serde_json::from_str::<Intervention>(&bad)
             .unwrap_err()
             .to_string();
         assert!(err.contains("before it starts"), "{err}");
+        // Further conditions and pipelines survive the round trip, and are
+        // checked on the way in.
+        let inspector =
+            Pipeline::police_promotion("insp", Rank::SERGEANT, Rank::INSPECTOR).unwrap();
+        let sergeant = Pipeline::police_promotion("sgt", Rank::CONSTABLE, Rank::SERGEANT).unwrap();
+        let across = Intervention::new(
+            "fdp",
+            InterventionKind::DevelopmentProgramme,
+            &sergeant,
+            ["board"],
+            black(),
+            S158,
+        )
+        .unwrap()
+        .with_condition(Section158Condition::LowParticipation)
+        .unwrap()
+        .also_on(&inspector, ["board"])
+        .unwrap();
+        let text = serde_json::to_string(&across).unwrap();
+        assert!(
+            text.contains(r#""further_conditions":["low_participation"]"#),
+            "{text}"
+        );
+        let back: Intervention = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, across);
+        assert_eq!(back.target_stages_on("insp"), Some(&[Stage::BOARD][..]));
+        let bad = text.replace(
+            r#""target_stages":["board"]}]"#,
+            r#""target_stages":["sift"]}]"#,
+        );
+        assert!(serde_json::from_str::<Intervention>(&bad).is_err(), "{bad}");
         let with_quota = json.replace(
             r#""cohorts""#,
             r#""preferential_treatment":{"quota":{"share":0.3}},"cohorts""#,

@@ -341,6 +341,12 @@ impl Report {
         };
         let mut report = Self::from_analysis(&analysis, &options.breakdown);
         report.stratified = stratified;
+        // Exemptions concentrated in a group other than disabled candidates
+        // are said plainly (issue 11).
+        report.notes.extend(crate::funnel::exemption_notes_with(
+            &counts,
+            options.min_cell <= 1,
+        ));
         if options.min_cell > 1 {
             crate::report::disclosure::suppress(&mut report, options.min_cell);
         }

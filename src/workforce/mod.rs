@@ -64,4 +64,6 @@ pub use representation::{
     Position, PositionBasis, REPRESENTATION_CONFIDENCE, Representation, RepresentationRow,
     RepresentationSection, Scope,
 };
-pub use target::{ExpectedLeavers, TargetFinding, TargetPlan, TargetRequirement, TargetTable};
+pub use target::{
+    ExpectedLeavers, TARGET_CAVEAT, TargetFinding, TargetPlan, TargetRequirement, TargetTable,
+};

@@ -1,5 +1,12 @@
 //! Target planning: the appointments a representation target needs, as a
 //! function of recruitment volume.
+//!
+//! A target is an aspiration, not a quota. Appointments are made on merit;
+//! positive action (s.158 and s.159 of the Equality Act 2010) may widen
+//! the field and break ties between candidates as qualified as each other,
+//! but reaching a share only through appointments from one group would be
+//! direct discrimination (s.13) against everyone else, which the Act does
+//! not allow. Every plan carries [`TARGET_CAVEAT`].
 
 use std::fmt;
 
@@ -10,6 +17,11 @@ use crate::records::breakdown::Group;
 use crate::stats::rate as ratio;
 use crate::text_table::{TextTable, decimal, percent};
 use crate::workforce::representation::Representation;
+
+/// What every target plan says: targets are aspirations, appointments are
+/// made on merit, and reaching a share only through appointments from one
+/// group would be unlawful.
+pub const TARGET_CAVEAT: &str = "a target is an aspiration, not a quota: appointments are made on merit, and positive action (Equality Act 2010, s.158 and s.159) may widen the field and break ties between candidates as qualified as each other, but reaching a share only through appointments from one group would be direct discrimination (s.13) and unlawful; the appointments needed below show the scale of the task, not a number to appoint";
 
 /// Float noise allowed when checking a target, in people: a target of
 /// exactly 5.8% of 1,000 needs 58, not 59.
@@ -408,6 +420,7 @@ impl TargetPlan {
             current_share: self.current_share(),
             minimum_recruits: self.minimum_recruits(),
             rows: volumes.into_iter().map(|r| self.requirement(r)).collect(),
+            caveat: TARGET_CAVEAT.to_owned(),
         }
     }
 }
@@ -424,6 +437,8 @@ pub struct TargetTable {
     pub minimum_recruits: Option<u64>,
     /// One row per volume asked for.
     pub rows: Vec<TargetRequirement>,
+    /// [`TARGET_CAVEAT`].
+    pub caveat: String,
 }
 
 impl fmt::Display for TargetTable {
@@ -453,7 +468,11 @@ impl fmt::Display for TargetTable {
             "projected share",
             "finding",
         ]);
+        let mut only_from_group = Vec::new();
         for r in &self.rows {
+            if r.recruits > 0 && r.appointments_needed >= r.recruits {
+                only_from_group.push(r.recruits.to_string());
+            }
             table.row(vec![
                 r.recruits.to_string(),
                 r.appointments_needed.to_string(),
@@ -463,6 +482,14 @@ impl fmt::Display for TargetTable {
                 r.finding.to_string(),
             ]);
         }
-        write!(f, "{table}")
+        write!(f, "{table}")?;
+        if !only_from_group.is_empty() {
+            writeln!(
+                f,
+                "note: at {} recruits the target needs every appointment (or more) from the group: it could be reached only by appointing from one group, which would be unlawful; it is out of reach at that volume",
+                only_from_group.join(", ")
+            )?;
+        }
+        writeln!(f, "note: {}", self.caveat)
     }
 }

@@ -4,6 +4,7 @@
 //! report.
 
 mod evaluation;
+mod lawful;
 #[cfg(feature = "serde")]
 mod reference;
 mod seeds;

@@ -247,7 +247,7 @@ fn btp_against_reference_values() {
     let s = seeds::btp();
     let application = &s.evaluation.stages[0];
     let mut check = Check::default();
-    check.comparison("btp_conversion_all", &application.conversion, &all);
+    check.comparison("btp_conversion_all", &application.selected_at_end, &all);
     check.comparison("btp_pass_application", &application.pass_rate, &all);
     for (label, case) in [
         ("female", "btp_conversion_female"),
@@ -260,7 +260,7 @@ fn btp_against_reference_values() {
             .iter()
             .find(|g| g.group.label() == label)
             .unwrap();
-        check.comparison(case, &g.conversion, &all);
+        check.comparison(case, &g.selected_at_end, &all);
     }
     check.finish(6 * 11);
 }
@@ -271,7 +271,7 @@ fn merseyside_against_reference_values() {
     let s = seeds::merseyside();
     let stage = &s.evaluation.stages[0];
     let mut check = Check::default();
-    check.comparison("merseyside_conversion", &stage.conversion, &all);
+    check.comparison("merseyside_conversion", &stage.selected_at_end, &all);
     check.comparison("merseyside_pass_assessment", &stage.pass_rate, &all);
     check.finish(2 * 11);
 }
@@ -381,7 +381,7 @@ fn synthetic_workshop_year_against_reference_values() {
     let interview = &evaluation.stages[0];
     let mut check = Check::default();
     check.comparison("synthetic_pass_interview", &interview.pass_rate, &all);
-    check.comparison("synthetic_conversion", &interview.conversion, &all);
+    check.comparison("synthetic_conversion", &interview.selected_at_end, &all);
     let strata = interview.strata.as_ref().unwrap();
     let names: Vec<&str> = strata.strata.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["autumn 2025", "winter 2026", "spring 2026"]);
@@ -393,7 +393,7 @@ fn synthetic_workshop_year_against_reference_values() {
     let conversion: Vec<TwoByTwo> = strata
         .strata
         .iter()
-        .map(|s| comparison_table(&s.conversion))
+        .map(|s| comparison_table(&s.selected_at_end))
         .collect();
     check.strata_tables("synthetic_pass_by_cohort", &pass, &all);
     check.strata_tables("synthetic_conversion_by_cohort", &conversion, &all);
@@ -405,9 +405,104 @@ fn synthetic_workshop_year_against_reference_values() {
     );
     check.strata(
         "synthetic_conversion_by_cohort",
-        strata.conversion_mantel_haenszel,
-        strata.conversion_breslow_day,
+        strata.selected_at_end_mantel_haenszel,
+        strata.selected_at_end_breslow_day,
         &all,
     );
     check.finish(2 * 11 + 2 + 2 * 8);
+}
+
+/// Issue 11: the figures each evidence grade rests on, and the grade, against
+/// scipy (Fisher's exact test; the exact binomial test and Clopper-Pearson
+/// interval of a share against its benchmark) and the grading rule written
+/// again in the generator.
+#[test]
+fn evidence_grades_agree_with_the_references() {
+    use positive_action::interventions::{
+        Eligibility, Intervention, InterventionKind, LawfulBasis, PositiveActionEvidence,
+        RepresentationFigure,
+    };
+    use positive_action::records::Rank;
+    use positive_action::{Breakdown, CountRecord, FunnelCounts, Group, Pipeline, Stage};
+
+    let all = expected();
+    let mut check = Check::default();
+    let pipeline =
+        Pipeline::police_promotion("sergeant 2025", Rank::CONSTABLE, Rank::SERGEANT).unwrap();
+    let women = group(&[("sex", "female")]);
+    let tie = Intervention::new(
+        "board tie-break",
+        InterventionKind::TieBreak,
+        &pipeline,
+        ["board"],
+        Eligibility::any_of([women.clone()]).unwrap(),
+        LawfulBasis::Section159TieBreak,
+    )
+    .unwrap();
+    let grade_text = |g: positive_action::interventions::EvidenceGrade| g.to_string();
+    for (case, want) in all["graded_tables"].as_object().unwrap() {
+        let t: Vec<u64> = want["table"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        let rec = |sex, passed, failed| CountRecord {
+            stage: Stage::BOARD,
+            group: Group::parse([("sex", sex)]).unwrap(),
+            passed,
+            failed,
+            withdrew: 0,
+            pending: 0,
+            exempt: 0,
+        };
+        let counts = FunnelCounts::from_records(
+            &pipeline,
+            &Breakdown::parse(["sex"]).unwrap(),
+            [rec("female", t[0], t[1]), rec("male", t[2], t[3])],
+        )
+        .unwrap();
+        let analysis = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+        let evidence = PositiveActionEvidence::gather(&tie, Some(&analysis), &[]).unwrap();
+        let d = &evidence.disadvantage[0];
+        check.close(case, "ratio", Some(d.impact_ratio), &want["ratio"]);
+        check.close(
+            case,
+            "fisher_two_sided",
+            d.fisher.map(|f| f.two_sided),
+            &want["fisher_two_sided"],
+        );
+        let ci = &want["ratio_ci"];
+        check.close(case, "ratio_ci.0", d.impact_ratio_ci.map(|c| c[0]), &ci[0]);
+        check.close(case, "ratio_ci.1", d.impact_ratio_ci.map(|c| c[1]), &ci[1]);
+        assert_eq!(
+            grade_text(d.grade),
+            want["grade"].as_str().unwrap(),
+            "{case}"
+        );
+    }
+    for (case, want) in all["graded_shares"].as_object().unwrap() {
+        let figure = RepresentationFigure::new(
+            women.clone(),
+            "sergeant",
+            want["headcount"].as_u64().unwrap(),
+            want["declared"].as_u64().unwrap(),
+            want["benchmark_share"].as_f64().unwrap(),
+        )
+        .unwrap();
+        let evidence = PositiveActionEvidence::gather(&tie, None, &[figure]).unwrap();
+        let u = &evidence.under_representation[0];
+        check.close(case, "ratio", Some(u.ratio), &want["ratio"]);
+        let ci = &want["ratio_ci"];
+        check.close(case, "ratio_ci.0", u.ratio_ci.map(|c| c[0]), &ci[0]);
+        check.close(case, "ratio_ci.1", u.ratio_ci.map(|c| c[1]), &ci[1]);
+        check.close(case, "p_less", u.p_less, &want["p_less"]);
+        assert_eq!(
+            grade_text(u.grade),
+            want["grade"].as_str().unwrap(),
+            "{case}"
+        );
+    }
+    assert!(check.failures.is_empty(), "{:#?}", check.failures);
+    assert_eq!(check.checked, 4 * 4 + 6 * 4);
 }

@@ -139,28 +139,31 @@ fn banded_merit_under_a_stated_rule() {
     let p = board();
     let i = tie_break(&p);
     let ev = evidence(&i);
+    let labels: Vec<String> = (0..10).map(|i| (50 + 5 * i).to_string()).collect();
     let banding = Banding::new(
-        "board scores banded in tens from 50: candidates in one band are as qualified as each other",
-        [("C", 50.0), ("B", 60.0), ("A", 70.0)],
+        "board scores out of 100 banded in fives from the pass mark of 50: candidates in one band are as qualified as each other",
+        (0.0, 100.0),
+        50.0,
+        labels.iter().map(|l| (l.as_str(), l.parse::<f64>().unwrap())),
     )
     .unwrap();
     let decider = TieBreak::new(&i, rule(QualificationRule::SameBand(banding))).unwrap();
     let (asha, ben) = (person("PC-3", "female"), person("PC-4", "male"));
     let same = case("board 2025/18")
         .with_candidate(asha.clone(), Merit::Score(62.0))
-        .with_candidate(ben.clone(), Merit::Band("B".into()));
+        .with_candidate(ben.clone(), Merit::Band("60".into()));
     let d = decider.decide(&same, &ev).unwrap();
     assert_eq!(d.selected, asha.id);
-    assert_eq!(d.candidates[0].band.as_deref(), Some("B"));
+    assert_eq!(d.candidates[0].band.as_deref(), Some("60"));
     let apart = case("board 2025/19")
         .with_candidate(asha.clone(), Merit::Score(59.0))
         .with_candidate(ben.clone(), Merit::Score(61.0));
     let err = decider.decide(&apart, &ev).unwrap_err();
-    assert!(err.to_string().contains("in band C"), "{err}");
+    assert!(err.to_string().contains("in band 55"), "{err}");
     assert_eq!(refused(err), TieBreakCondition::AsQualified);
     let unknown = case("board 2025/20")
         .with_candidate(asha, Merit::Band("Z".into()))
-        .with_candidate(ben, Merit::Band("B".into()));
+        .with_candidate(ben, Merit::Band("60".into()));
     assert_eq!(
         refused(decider.decide(&unknown, &ev).unwrap_err()),
         TieBreakCondition::AsQualified
@@ -293,7 +296,7 @@ fn each_condition_is_named_when_it_fails() {
     check(
         black_case,
         TieBreakCondition::Evidence,
-        "no representation ratio below 1 for ethnicity=Black",
+        "the evidence shows no gap for ethnicity=Black",
     );
     let other = Intervention::new(
         "sergeant development",
@@ -383,12 +386,12 @@ fn blanket_policies_and_other_bases_are_refused() {
 #[test]
 fn cases_and_rules_deserialise_through_their_constructors() {
     let rule: TieBreakRule = serde_json::from_str(
-        r#"{"name": "banded", "qualification": {"same_band": {"statement": "tens", "bands": [{"label": "B", "from": 60}, {"label": "A", "from": 70}]}}}"#,
+        r#"{"name": "banded", "qualification": {"same_band": {"statement": "fives from 90", "scale": [0, 100], "pass_mark": 90, "bands": [{"label": "B", "from": 90}, {"label": "A", "from": 95}]}}}"#,
     )
     .unwrap();
     assert_eq!(rule.application(), RuleApplication::CaseByCase);
     let bad = serde_json::from_str::<TieBreakRule>(
-        r#"{"name": "banded", "qualification": {"same_band": {"statement": "tens", "bands": [{"label": "B", "from": 70}, {"label": "A", "from": 60}]}}}"#,
+        r#"{"name": "banded", "qualification": {"same_band": {"statement": "fives from 90", "scale": [0, 100], "pass_mark": 90, "bands": [{"label": "B", "from": 95}, {"label": "A", "from": 90}]}}}"#,
     );
     assert!(bad.unwrap_err().to_string().contains("strictly increasing"));
     let case = case("board 2025/30").with_candidate(person("PC-1", "female"), Merit::Score(70.0));

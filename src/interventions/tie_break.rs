@@ -1,633 +1,49 @@
-//! Lawful-basis checks: the evidence an s.158 intervention rests on, and
-//! the s.159 tie-break with its auditable record.
+//! The s.159 tie-break: preference between candidates as qualified as each
+//! other, case by case, with an auditable record.
 //!
-//! These are aids, not legal advice. Section 158 of the Equality Act 2010
-//! allows positive action when the employer reasonably thinks that people
-//! who share a protected characteristic are disadvantaged, have different
-//! needs, or participate disproportionately little; section 159 allows
-//! preferring a candidate in recruitment or promotion only when the
-//! candidates are as qualified as each other, the preferred group is
-//! disadvantaged or under-represented, and there is no policy of automatic
-//! preference. The functions here gather what the data shows and refuse
-//! what the Act does not allow.
+//! These are aids, not legal advice. Section 159 of the Equality Act 2010
+//! allows preferring a candidate in recruitment or promotion only when the
+//! candidates are as qualified as each other (s.159(4)(a)), the preferred
+//! group is disadvantaged or under-represented (s.159(1) and (2)), there is
+//! no policy of automatic preference (s.159(4)(b)), and preference is
+//! proportionate (s.159(4)(c)).
 
 use std::fmt;
 
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
-use crate::impact::analysis::ImpactAnalysis;
+use crate::interventions::evidence::{
+    DisadvantageEvidence, EvidenceGrade, PositiveActionEvidence, UnderRepresentationEvidence,
+    same_group,
+};
 use crate::records::breakdown::Group;
 use crate::records::candidate::{Candidate, CandidateId};
 use crate::records::intervention::{Intervention, LawfulBasis, TieBreakCondition, group_admits};
 use crate::records::pipeline::Stage;
-use crate::stats::{FisherExact, ZTest};
-use crate::text_table::{TextTable, decimal, percent};
-use crate::workforce::representation::Representation;
+use crate::text_table::TextTable;
 
-/// A group's representation against a benchmark population, as plain
-/// counts: its headcount among those in scope whose category is declared,
-/// and its share of the benchmark (for example the 2021 census population
-/// of the force area).
+/// The widest band a [`Banding`] may have, as a share of its scale: 5%,
+/// so 5 points on a board marked out of 100.
 ///
-/// ```
-/// use positive_action::Group;
-/// use positive_action::interventions::RepresentationFigure;
-///
-/// // 41 Black officers of 1,800 with a declared ethnicity, against 3.5% of the population.
-/// let figure = RepresentationFigure::new(Group::parse([("ethnicity", "Black")])?, "workforce", 41, 1_800, 0.035)?;
-/// assert!(figure.ratio() < 1.0);
-/// assert!((figure.gap_points() - (100.0 * 41.0 / 1800.0 - 3.5)).abs() < 1e-12);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "serde",
-    serde(try_from = "RepresentationSpec", into = "RepresentationSpec")
-)]
-pub struct RepresentationFigure {
-    group: Group,
-    scope: String,
-    headcount: u64,
-    declared: u64,
-    benchmark_share: f64,
-}
-
-#[cfg(feature = "serde")]
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RepresentationSpec {
-    group: Group,
-    scope: String,
-    headcount: u64,
-    declared: u64,
-    benchmark_share: f64,
-}
-
-#[cfg(feature = "serde")]
-impl TryFrom<RepresentationSpec> for RepresentationFigure {
-    type Error = Error;
-    fn try_from(s: RepresentationSpec) -> Result<Self> {
-        Self::new(
-            s.group,
-            &s.scope,
-            s.headcount,
-            s.declared,
-            s.benchmark_share,
-        )
-    }
-}
-
-#[cfg(feature = "serde")]
-impl From<RepresentationFigure> for RepresentationSpec {
-    fn from(r: RepresentationFigure) -> Self {
-        Self {
-            group: r.group,
-            scope: r.scope,
-            headcount: r.headcount,
-            declared: r.declared,
-            benchmark_share: r.benchmark_share,
-        }
-    }
-}
-
-impl RepresentationFigure {
-    /// The figures of a [`Representation`] analysis, one per declared group
-    /// and section (whole workforce, each band, each rank), ready for
-    /// [`PositiveActionEvidence::gather`]. Rows that cannot be evidence
-    /// either way are left out: groups with no benchmark share (or a share
-    /// of 0) and sections where nobody has declared a category.
-    ///
-    /// # Errors
-    /// As [`RepresentationFigure::new`]; a representation analysis only
-    /// holds rows it accepts.
-    pub fn from_representation(representation: &Representation) -> Result<Vec<Self>> {
-        let mut figures = Vec::new();
-        for section in &representation.sections {
-            if section.declared == 0 {
-                continue;
-            }
-            for row in &section.rows {
-                match row.benchmark_share {
-                    Some(share) if share > 0.0 && !row.group.is_unknown() => {
-                        figures.push(Self::new(
-                            row.group.clone(),
-                            &section.scope.to_string(),
-                            row.headcount,
-                            section.declared,
-                            share,
-                        )?);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        Ok(figures)
-    }
-
-    /// A group's headcount of `declared` people in a scope ("workforce",
-    /// "sergeant"), against its share of the benchmark population.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRepresentation`] for an unknown or empty group, a
-    /// blank scope, no declared people, a headcount above them, or a
-    /// benchmark share outside (0, 1].
-    pub fn new(
-        group: Group,
-        scope: &str,
-        headcount: u64,
-        declared: u64,
-        benchmark_share: f64,
-    ) -> Result<Self> {
-        let scope = scope.trim();
-        let invalid = |reason: String| Error::InvalidRepresentation {
-            group: group.to_string(),
-            scope: scope.to_owned(),
-            reason,
-        };
-        if group.entries().len() == 0 || group.is_unknown() {
-            return Err(invalid(
-                "expected a group of declared categories".to_owned(),
-            ));
-        }
-        if scope.is_empty() {
-            return Err(invalid(
-                "the scope is blank: expected a name such as workforce or a rank".to_owned(),
-            ));
-        }
-        if declared == 0 {
-            return Err(invalid(
-                "no one in scope has a declared category: expected at least one".to_owned(),
-            ));
-        }
-        if headcount > declared {
-            return Err(invalid(format!(
-                "headcount {headcount} exceeds the {declared} declared in scope"
-            )));
-        }
-        if !(benchmark_share > 0.0 && benchmark_share <= 1.0) {
-            return Err(invalid(format!(
-                "benchmark share {benchmark_share}: expected a share in (0, 1]"
-            )));
-        }
-        Ok(Self {
-            group,
-            scope: scope.to_owned(),
-            headcount,
-            declared,
-            benchmark_share,
-        })
-    }
-
-    /// The group.
-    pub fn group(&self) -> &Group {
-        &self.group
-    }
-
-    /// The scope.
-    pub fn scope(&self) -> &str {
-        &self.scope
-    }
-
-    /// The group's headcount.
-    pub fn headcount(&self) -> u64 {
-        self.headcount
-    }
-
-    /// Everyone in scope with a declared category.
-    pub fn declared(&self) -> u64 {
-        self.declared
-    }
-
-    /// The group's share of the benchmark population.
-    pub fn benchmark_share(&self) -> f64 {
-        self.benchmark_share
-    }
-
-    /// headcount / declared.
-    pub fn share(&self) -> f64 {
-        self.headcount as f64 / self.declared as f64
-    }
-
-    /// share / benchmark share: below 1, the group is under-represented.
-    pub fn ratio(&self) -> f64 {
-        self.share() / self.benchmark_share
-    }
-
-    /// 100 · (share − benchmark share), in percentage points.
-    pub fn gap_points(&self) -> f64 {
-        100.0 * (self.share() - self.benchmark_share)
-    }
-}
-
-/// A target group's disadvantage at a target stage: its impact ratio is
-/// below 1, with the tests of the impact analysis.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DisadvantageEvidence {
-    /// The stage.
-    pub stage: Stage,
-    /// The target group.
-    pub group: Group,
-    /// The reference group the ratio is against (`{}` for the overall rate).
-    pub reference: Option<Group>,
-    /// The group's candidates who entered the stage.
-    pub entered: u64,
-    /// Those who passed.
-    pub passed: u64,
-    /// The group's pass rate.
-    pub pass_rate: Option<f64>,
-    /// The reference rate.
-    pub reference_rate: Option<f64>,
-    /// The impact ratio, below 1.
-    pub impact_ratio: f64,
-    /// Its confidence interval, where defined.
-    pub impact_ratio_ci: Option<[f64; 2]>,
-    /// Fisher's exact test against the reference.
-    pub fisher: Option<FisherExact>,
-    /// The pooled two-proportion z test.
-    pub z_test: Option<ZTest>,
-    /// The impact ratio is below the four-fifths threshold.
-    pub below_threshold: bool,
-    /// Fisher's two-sided p is below the analysis's alpha.
-    pub significant: bool,
-}
-
-/// A target group's under-representation: its representation ratio is
-/// below 1.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct UnderRepresentationEvidence {
-    /// The target group.
-    pub group: Group,
-    /// Where: the workforce, a rank.
-    pub scope: String,
-    /// The group's headcount.
-    pub headcount: u64,
-    /// Everyone in scope with a declared category.
-    pub declared: u64,
-    /// headcount / declared.
-    pub share: f64,
-    /// The benchmark share.
-    pub benchmark_share: f64,
-    /// share / benchmark share, below 1.
-    pub ratio: f64,
-    /// 100 · (share − benchmark share).
-    pub gap_points: f64,
-}
-
-/// What the figures show for an intervention's lawful basis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum EvidenceFinding {
-    /// Some target group is disadvantaged at a target stage or
-    /// under-represented.
-    Supported,
-    /// No figure shows either.
-    NoEvidence,
-}
-
-/// The evidence that an intervention's target groups are disadvantaged at
-/// its target stages (impact ratio < 1, with Fisher's test and the ratio's
-/// interval) or under-represented against a benchmark (representation
-/// ratio < 1): what s.158(1) and s.159(1) ask an employer to reasonably
-/// think before acting.
-///
-/// When the figures show neither, the finding says so: that is a result,
-/// not an error.
-///
-/// ```
-/// use positive_action::*;
-/// use positive_action::workforce::Representation;
-/// use positive_action::interventions::{DisadvantageEvidence, Eligibility, EvidenceFinding, Intervention, InterventionKind, LawfulBasis, Merit, PositiveActionEvidence, QualificationRule, RecordedCandidate, RuleApplication, ScoreBand, Section158Condition, TieBreak, TieBreakCase, TieBreakCondition, TieBreakDecision, TieBreakRule, TiedCandidate, UnderRepresentationEvidence};
-/// use positive_action::records::Rank;
-/// use positive_action::stats::{FisherExact, ZTest, rate};
-///
-/// let pipeline = Pipeline::new("PC 2025", PipelineKind::Recruitment, ["assessment_centre"])?;
-/// let by_ethnicity = Breakdown::parse(["ethnicity"])?;
-/// let rec = |label, passed, failed| -> positive_action::Result<CountRecord> {
-///     Ok(CountRecord { stage: Stage::ASSESSMENT_CENTRE, group: Group::parse([("ethnicity", label)])?,
-///                      passed, failed, withdrew: 0, pending: 0, exempt: 0 })
-/// };
-/// let counts = FunnelCounts::from_records(&pipeline, &by_ethnicity, [rec("Black", 45, 75)?, rec("White", 180, 120)?])?;
-/// let analysis = ImpactAnalysis::new(&counts, &ImpactOptions::new())?;
-///
-/// let support = Intervention::new(
-///     "assessment centre preparation", InterventionKind::AssessmentCentrePreparation, &pipeline,
-///     ["assessment_centre"], Eligibility::any_of([Group::parse([("ethnicity", "Black")])?])?,
-///     LawfulBasis::Section158(Section158Condition::Disadvantage),
-/// )?;
-/// let evidence = PositiveActionEvidence::gather(&support, Some(&analysis), &[])?;
-/// assert_eq!(evidence.finding, EvidenceFinding::Supported);
-/// assert!((evidence.disadvantage[0].impact_ratio - 0.625).abs() < 1e-12);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct PositiveActionEvidence {
-    /// The intervention's name.
-    pub intervention: String,
-    /// Its lawful basis.
-    pub lawful_basis: LawfulBasis,
-    /// Its target groups.
-    pub target_groups: Vec<Group>,
-    /// Its target stages.
-    pub target_stages: Vec<Stage>,
-    /// Each target group at each target stage with an impact ratio below 1.
-    pub disadvantage: Vec<DisadvantageEvidence>,
-    /// Each target group with a representation ratio below 1.
-    pub under_representation: Vec<UnderRepresentationEvidence>,
-    /// Whether any of it is there.
-    pub finding: EvidenceFinding,
-    /// The finding in a sentence.
-    pub summary: String,
-    /// What was looked at and found no disadvantage, and what could not be
-    /// looked at.
-    pub notes: Vec<String>,
-}
-
-/// Whether two groups have the same categories on the same
-/// characteristics, whatever their order.
-fn same_group(a: &Group, b: &Group) -> bool {
-    a.entries().len() == b.entries().len() && a.entries().all(|(c, v)| b.category(c) == Some(v))
-}
-
-impl PositiveActionEvidence {
-    /// Gathers the evidence for an intervention's target groups from an
-    /// impact analysis of its pipeline, from representation figures, or
-    /// from both.
-    ///
-    /// A target group is looked for among the analysis's groups with exactly
-    /// its characteristics (an analysis by ethnicity for `{ethnicity:
-    /// Black}`); a target group the analysis cannot show is noted.
-    /// Representation figures of groups the intervention does not target
-    /// are noted and otherwise left out.
-    ///
-    /// ```
-    /// use positive_action::*;
-    /// use positive_action::interventions::{Eligibility, EvidenceFinding, Intervention, InterventionKind, LawfulBasis, PositiveActionEvidence, RepresentationFigure, Section158Condition};
-    ///
-    /// let pipeline = Pipeline::police_constable_recruitment("PC 2025/26");
-    /// let black = Group::parse([("ethnicity", "Black")])?;
-    /// let mentoring = Intervention::new("mentoring", InterventionKind::Mentoring, &pipeline,
-    ///     ["assessment_centre"], Eligibility::any_of([black.clone()])?,
-    ///     LawfulBasis::Section158(Section158Condition::LowParticipation))?;
-    ///
-    /// // 4.1% of officers against 3.5% of the population: not under-represented.
-    /// let figures = [RepresentationFigure::new(black, "workforce", 41, 1_000, 0.035)?];
-    /// let evidence = PositiveActionEvidence::gather(&mentoring, None, &figures)?;
-    /// assert_eq!(evidence.finding, EvidenceFinding::NoEvidence);
-    /// assert!(evidence.summary.starts_with("no evidence in these figures"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidIntervention`] when the intervention is open to all
-    /// (there is no target group to find evidence for), and
-    /// [`Error::PipelineMismatch`] when the analysis is of another
-    /// pipeline.
-    pub fn gather(
-        intervention: &Intervention,
-        impact: Option<&ImpactAnalysis>,
-        representation: &[RepresentationFigure],
-    ) -> Result<Self> {
-        let targets = intervention.eligibility().target_groups();
-        if targets.is_empty() {
-            return Err(Error::InvalidIntervention {
-                intervention: intervention.name().to_owned(),
-                reason: "is open to all: expected target groups to gather evidence for".to_owned(),
-            });
-        }
-        let mut notes = Vec::new();
-        let mut disadvantage = Vec::new();
-        if let Some(analysis) = impact {
-            if analysis.pipeline != intervention.pipeline().name() {
-                return Err(Error::PipelineMismatch {
-                    expected: intervention.pipeline().name().to_owned(),
-                    found: analysis.pipeline.clone(),
-                });
-            }
-            for stage in intervention.target_stages() {
-                let Some(si) = analysis.stages.iter().find(|s| s.stage == stage.name()) else {
-                    notes.push(format!("the impact analysis has no stage {stage}"));
-                    continue;
-                };
-                for target in targets {
-                    let Some(row) = si.groups.iter().find(|g| same_group(&g.group, target)) else {
-                        notes.push(format!(
-                            "{target} at {stage}: the impact analysis has no such group (wrong breakdown, or no candidates)"
-                        ));
-                        continue;
-                    };
-                    match row.impact_ratio {
-                        Some(ratio) if ratio < 1.0 && !row.reference => {
-                            disadvantage.push(DisadvantageEvidence {
-                                stage: stage.clone(),
-                                group: target.clone(),
-                                reference: si.reference.clone(),
-                                entered: row.entered,
-                                passed: row.passed,
-                                pass_rate: row.pass_rate,
-                                reference_rate: si.reference_rate,
-                                impact_ratio: ratio,
-                                impact_ratio_ci: row.impact_ratio_ci,
-                                fisher: row.fisher,
-                                z_test: row.z_test,
-                                below_threshold: ratio < analysis.options.threshold,
-                                significant: row
-                                    .fisher
-                                    .is_some_and(|f| f.two_sided < analysis.options.alpha),
-                            });
-                        }
-                        Some(ratio) => notes.push(format!(
-                            "{target} at {stage}: impact ratio {ratio:.3}{}, no disadvantage",
-                            if row.reference {
-                                " (the reference group)"
-                            } else {
-                                ""
-                            }
-                        )),
-                        None => notes.push(format!(
-                            "{target} at {stage}: the impact ratio is undefined"
-                        )),
-                    }
-                }
-            }
-        }
-        let mut under_representation = Vec::new();
-        let mut untargeted = 0usize;
-        for figure in representation {
-            if !targets.iter().any(|t| same_group(t, &figure.group)) {
-                untargeted += 1;
-                continue;
-            }
-            let ratio = figure.ratio();
-            if ratio < 1.0 {
-                under_representation.push(UnderRepresentationEvidence {
-                    group: figure.group.clone(),
-                    scope: figure.scope.clone(),
-                    headcount: figure.headcount,
-                    declared: figure.declared,
-                    share: figure.share(),
-                    benchmark_share: figure.benchmark_share,
-                    ratio,
-                    gap_points: figure.gap_points(),
-                });
-            } else {
-                notes.push(format!(
-                    "{} in {}: representation ratio {ratio:.3}, not under-represented",
-                    figure.group, figure.scope
-                ));
-            }
-        }
-        if untargeted > 0 {
-            notes.push(format!(
-                "{untargeted} representation figure(s) concern groups the intervention does not target, and were not used"
-            ));
-        }
-        if impact.is_none() && representation.is_empty() {
-            notes.push("no impact analysis and no representation figures were given".to_owned());
-        }
-        let stages = intervention
-            .target_stages()
-            .iter()
-            .map(Stage::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let basis = intervention.lawful_basis();
-        let (finding, summary) = if disadvantage.is_empty() && under_representation.is_empty() {
-            (
-                EvidenceFinding::NoEvidence,
-                format!(
-                    "no evidence in these figures that {} are disadvantaged at {stages} (impact ratio < 1) or under-represented (representation ratio < 1); they do not support {basis} on their own",
-                    intervention.eligibility()
-                ),
-            )
-        } else {
-            (
-                EvidenceFinding::Supported,
-                format!(
-                    "evidence for {basis}: {} finding(s) of disadvantage at {stages} and {} of under-representation",
-                    disadvantage.len(),
-                    under_representation.len()
-                ),
-            )
-        };
-        Ok(Self {
-            intervention: intervention.name().to_owned(),
-            lawful_basis: basis,
-            target_groups: targets.to_vec(),
-            target_stages: intervention.target_stages().to_vec(),
-            disadvantage,
-            under_representation,
-            finding,
-            summary,
-            notes,
-        })
-    }
-
-    /// Whether the figures show any disadvantage or under-representation.
-    pub fn is_supported(&self) -> bool {
-        self.finding == EvidenceFinding::Supported
-    }
-
-    /// Whether the figures show this group disadvantaged or
-    /// under-represented.
-    pub fn supports(&self, group: &Group) -> bool {
-        self.disadvantage
-            .iter()
-            .any(|d| same_group(&d.group, group))
-            || self
-                .under_representation
-                .iter()
-                .any(|u| same_group(&u.group, group))
-    }
-}
-
-fn ci_text(ci: Option<[f64; 2]>) -> String {
-    ci.map_or_else(
-        || "n/a".to_owned(),
-        |[lo, hi]| format!("[{lo:.3}, {hi:.3}]"),
-    )
-}
-
-fn p_text(p: Option<f64>) -> String {
-    p.map_or_else(|| "n/a".to_owned(), |p| format!("{p:.3e}"))
-}
-
-impl fmt::Display for PositiveActionEvidence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "Lawful basis evidence: {} ({})",
-            self.intervention, self.lawful_basis
-        )?;
-        writeln!(f, "{}", self.summary)?;
-        if !self.disadvantage.is_empty() {
-            writeln!(f)?;
-            let mut t = TextTable::new([
-                "stage",
-                "group",
-                "entered",
-                "pass rate",
-                "reference",
-                "ref rate",
-                "impact ratio",
-                "95% CI",
-                "Fisher p",
-            ]);
-            for d in &self.disadvantage {
-                t.row(vec![
-                    d.stage.to_string(),
-                    d.group.to_string(),
-                    d.entered.to_string(),
-                    percent(d.pass_rate),
-                    d.reference
-                        .as_ref()
-                        .map_or_else(|| "n/a".to_owned(), Group::to_string),
-                    percent(d.reference_rate),
-                    decimal(Some(d.impact_ratio), 3),
-                    ci_text(d.impact_ratio_ci),
-                    p_text(d.fisher.map(|x| x.two_sided)),
-                ]);
-            }
-            write!(f, "{t}")?;
-        }
-        if !self.under_representation.is_empty() {
-            writeln!(f)?;
-            let mut t = TextTable::new([
-                "group",
-                "scope",
-                "headcount",
-                "share",
-                "benchmark",
-                "ratio",
-                "gap (pp)",
-            ]);
-            for u in &self.under_representation {
-                t.row(vec![
-                    u.group.to_string(),
-                    u.scope.clone(),
-                    u.headcount.to_string(),
-                    percent(Some(u.share)),
-                    percent(Some(u.benchmark_share)),
-                    decimal(Some(u.ratio), 3),
-                    decimal(Some(u.gap_points), 1),
-                ]);
-            }
-            write!(f, "{t}")?;
-        }
-        for n in &self.notes {
-            writeln!(f, "note: {n}")?;
-        }
-        Ok(())
-    }
-}
+/// The Act gives no number. s.159(4)(a) allows preference only between
+/// candidates "as qualified as" each other; the Equality and Human Rights
+/// Commission's Employment Statutory Code of Practice (ch. 12) reads that
+/// as a judgment of merit on the employer's criteria, not necessarily
+/// identical scores, and the Government Equalities Office's quick-start
+/// guide to positive action in recruitment and promotion warns that it is
+/// not enough for candidates merely to meet a minimum standard. An
+/// employment tribunal found a police force's treatment of everyone over a
+/// pass mark as equally qualified unlawful (Furlong v Chief Constable of
+/// Cheshire Police, 2019). This crate's rule, chosen to keep a band within
+/// the marking noise of a typical assessment rather than across grades of
+/// performance, is that no band is wider than 5% of the scale and no band
+/// holds every candidate who passes. A force may band more narrowly; it
+/// cannot record a wider band as "as qualified".
+pub const MAX_BAND_SHARE: f64 = 0.05;
 
 /// A band of assessed scores: scores from `from` up to the next band's
-/// `from` fall in it.
+/// `from` (or to the top of the scale, for the highest band) fall in it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ScoreBand {
@@ -638,14 +54,25 @@ pub struct ScoreBand {
 }
 
 /// A stated rule that puts scores into bands, under which candidates in the
-/// same band count as equally qualified.
+/// same band count as equally qualified (s.159(4)(a)).
+///
+/// A banding states its scale (the least and greatest possible score) and
+/// its pass mark, and its bands cover scores from the pass mark up. It is
+/// refused when one band holds everyone who passes (the pattern of
+/// Furlong v Chief Constable of Cheshire Police, 2019), or when any band
+/// is wider than [`MAX_BAND_SHARE`] of the scale.
 ///
 /// ```
 /// use positive_action::interventions::Banding;
 ///
-/// let banding = Banding::new("board scores in bands of 10 from 50", [("C", 50.0), ("B", 60.0), ("A", 70.0)])?;
-/// assert_eq!(banding.band_of(64.5), Some("B"));
+/// let banding = Banding::new("board scores in bands of 5 from the pass mark of 50", (0.0, 100.0), 50.0,
+///     (0..10).map(|i| (["J", "I", "H", "G", "F", "E", "D", "C", "B", "A"][i], 50.0 + 5.0 * i as f64)))?;
+/// assert_eq!(banding.band_of(64.5), Some("H"));
 /// assert_eq!(banding.band_of(49.0), None);
+///
+/// // "Everyone who passes is as qualified as each other" is refused.
+/// let err = Banding::new("pass at 50", (0.0, 100.0), 50.0, [("pass", 50.0)]).unwrap_err();
+/// assert!(err.to_string().contains("Furlong"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -656,6 +83,8 @@ pub struct ScoreBand {
 )]
 pub struct Banding {
     statement: String,
+    scale: [f64; 2],
+    pass_mark: f64,
     bands: Vec<ScoreBand>,
 }
 
@@ -664,6 +93,8 @@ pub struct Banding {
 #[serde(deny_unknown_fields)]
 struct BandingSpec {
     statement: String,
+    scale: [f64; 2],
+    pass_mark: f64,
     bands: Vec<ScoreBand>,
 }
 
@@ -673,6 +104,8 @@ impl TryFrom<BandingSpec> for Banding {
     fn try_from(s: BandingSpec) -> Result<Self> {
         Self::new(
             &s.statement,
+            (s.scale[0], s.scale[1]),
+            s.pass_mark,
             s.bands.iter().map(|b| (b.label.as_str(), b.from)),
         )
     }
@@ -683,21 +116,29 @@ impl From<Banding> for BandingSpec {
     fn from(b: Banding) -> Self {
         Self {
             statement: b.statement,
+            scale: b.scale,
+            pass_mark: b.pass_mark,
             bands: b.bands,
         }
     }
 }
 
 impl Banding {
-    /// A banding rule: its statement, as the selection policy words it, and
-    /// its bands as (label, least score), lowest first.
+    /// A banding rule: its statement, as the selection policy words it; its
+    /// scale as (least, greatest) possible score; its pass mark; and its
+    /// bands as (label, least score), lowest first, from the pass mark up.
     ///
     /// # Errors
     /// [`Error::InvalidOption`] for a blank statement or label, no band, a
-    /// label given twice, or least scores that are not finite and strictly
-    /// increasing.
+    /// label given twice, a scale or pass mark that is not finite or not in
+    /// order, or least scores that are not strictly increasing within
+    /// [pass mark, top of the scale); [`Error::InvalidBanding`] for one band
+    /// that holds every passing score, or a band wider than
+    /// [`MAX_BAND_SHARE`] of the scale.
     pub fn new<'a>(
         statement: &str,
+        scale: (f64, f64),
+        pass_mark: f64,
         bands: impl IntoIterator<Item = (&'a str, f64)>,
     ) -> Result<Self> {
         let invalid = |value: String, expected| Error::InvalidOption {
@@ -710,6 +151,19 @@ impl Banding {
             return Err(invalid(
                 "a blank statement".to_owned(),
                 "the rule stated in words, as the selection policy gives it",
+            ));
+        }
+        let (low, high) = scale;
+        if !(low.is_finite() && high.is_finite() && low < high) {
+            return Err(invalid(
+                format!("a scale from {low} to {high}"),
+                "a finite scale, its least possible score below its greatest",
+            ));
+        }
+        if !(pass_mark.is_finite() && pass_mark >= low && pass_mark < high) {
+            return Err(invalid(
+                format!("a pass mark of {pass_mark} on a scale from {low} to {high}"),
+                "a pass mark on the scale, below its greatest score",
             ));
         }
         let bands: Vec<ScoreBand> = bands
@@ -732,17 +186,63 @@ impl Banding {
                     "distinct band labels",
                 ));
             }
-            if !b.from.is_finite() || (i > 0 && b.from <= bands[i - 1].from) {
+            if !(b.from.is_finite() && b.from >= pass_mark && b.from < high)
+                || (i > 0 && b.from <= bands[i - 1].from)
+            {
                 return Err(invalid(
                     format!("band {:?} from {}", b.label, b.from),
-                    "finite least scores, strictly increasing from the lowest band",
+                    "least scores strictly increasing from the lowest band, from the pass mark up to below the top of the scale",
                 ));
             }
         }
-        Ok(Self {
+        let banding = Self {
             statement: statement.to_owned(),
+            scale: [low, high],
+            pass_mark,
             bands,
-        })
+        };
+        let refuse = |rule: String, instead: String| Error::InvalidBanding {
+            statement: statement.to_owned(),
+            rule,
+            instead: instead.into_boxed_str(),
+        };
+        let limit = MAX_BAND_SHARE * (high - low);
+        if let [only] = banding.bands.as_slice() {
+            if only.from <= pass_mark {
+                return Err(refuse(
+                    format!(
+                        "its one band {:?} holds every candidate who passes (from the pass mark {pass_mark} to {high}), treating everyone over the pass mark as equally qualified, which an employment tribunal found unlawful (Furlong v Chief Constable of Cheshire Police, 2019)",
+                        only.label
+                    ),
+                    format!(
+                        "bands no wider than {limit} points ({}% of the scale), or exactly equal scores",
+                        100.0 * MAX_BAND_SHARE
+                    ),
+                ));
+            }
+        }
+        for (i, b) in banding.bands.iter().enumerate() {
+            let top = banding.top_of(i);
+            if top - b.from > limit * (1.0 + 1e-12) {
+                return Err(refuse(
+                    format!(
+                        "band {:?} runs from {} to {top}, {} points wide, more than {}% of the scale from {low} to {high} ({limit} points): candidates that far apart are not as qualified as each other",
+                        b.label,
+                        b.from,
+                        top - b.from,
+                        100.0 * MAX_BAND_SHARE
+                    ),
+                    format!("bands no wider than {limit} points, or exactly equal scores"),
+                ));
+            }
+        }
+        Ok(banding)
+    }
+
+    /// Where band `i` ends: the next band's least score, or the top of the
+    /// scale.
+    fn top_of(&self, i: usize) -> f64 {
+        self.bands.get(i + 1).map_or(self.scale[1], |n| n.from)
     }
 
     /// The rule in words.
@@ -750,14 +250,27 @@ impl Banding {
         &self.statement
     }
 
+    /// The least and greatest possible score.
+    pub fn scale(&self) -> (f64, f64) {
+        (self.scale[0], self.scale[1])
+    }
+
+    /// The pass mark.
+    pub fn pass_mark(&self) -> f64 {
+        self.pass_mark
+    }
+
     /// The bands, lowest first.
     pub fn bands(&self) -> &[ScoreBand] {
         &self.bands
     }
 
-    /// The band a score falls in; `None` below the lowest band or for a
-    /// score that is not a number.
+    /// The band a score falls in; `None` below the lowest band, above the
+    /// top of the scale, or for a score that is not a number.
     pub fn band_of(&self, score: f64) -> Option<&str> {
+        if score > self.scale[1] {
+            return None;
+        }
         self.bands
             .iter()
             .rev()
@@ -1090,6 +603,8 @@ pub struct TieBreakDecision {
     pub disadvantage: Vec<DisadvantageEvidence>,
     /// The under-representation found for the preferred group.
     pub under_representation: Vec<UnderRepresentationEvidence>,
+    /// The best grade of that evidence.
+    pub evidence_grade: EvidenceGrade,
     /// Why preference is proportionate in this case.
     pub reasons: String,
     /// Each condition of s.159, and how it was met.
@@ -1388,12 +903,14 @@ impl TieBreak {
             .filter(|u| same_group(&u.group, &case.preferred))
             .cloned()
             .collect();
-        if disadvantage.is_empty() && under_representation.is_empty() {
+        let grade = evidence.grade_for(&case.preferred);
+        if !grade.shows_gap() {
             return Err(refuse(
                 TieBreakCondition::Evidence,
                 format!(
-                    "the evidence shows no impact ratio below 1 and no representation ratio below 1 for {}",
-                    case.preferred
+                    "the evidence shows no gap for {}: {}; lawful instead: decide the tie on another job-related criterion stated in advance, or gather figures that show the gap",
+                    case.preferred,
+                    evidence.shortfall(Some(&case.preferred))
                 ),
             ));
         }
@@ -1407,10 +924,9 @@ impl TieBreak {
             ),
             format!("as qualified as each other (s.159(4)(a)): {qualified}"),
             format!(
-                "{} shown disadvantaged or under-represented (s.159(1)): {} finding(s) of disadvantage, {} of under-representation",
+                "{} shown disadvantaged or under-represented (s.159(1)), {grade} evidence: {}",
                 case.preferred,
-                disadvantage.len(),
-                under_representation.len()
+                evidence.shortfall(Some(&case.preferred))
             ),
             format!(
                 "decided on its own (s.159(4)(b)): one place, rule {:?} applied case by case",
@@ -1442,6 +958,7 @@ impl TieBreak {
                 .collect(),
             disadvantage,
             under_representation,
+            evidence_grade: grade,
             reasons: case.reasons.clone(),
             conditions,
             basis: "Equality Act 2010, s.159".to_owned(),
@@ -1560,48 +1077,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn representation_figures_validate() {
-        let g = Group::parse([("sex", "female")]).unwrap();
-        assert!(RepresentationFigure::new(g.clone(), "w", 5, 4, 0.5).is_err());
-        assert!(RepresentationFigure::new(g.clone(), "w", 0, 0, 0.5).is_err());
-        assert!(RepresentationFigure::new(g.clone(), " ", 1, 4, 0.5).is_err());
-        assert!(RepresentationFigure::new(g.clone(), "w", 1, 4, 0.0).is_err());
-        assert!(RepresentationFigure::new(g.clone(), "w", 1, 4, f64::NAN).is_err());
-        let err = RepresentationFigure::new(
-            Group::parse([("sex", "prefer not to say")]).unwrap(),
-            "w",
-            1,
-            4,
-            0.5,
-        )
-        .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "representation of group sex=prefer not to say in \"w\": expected a group of declared categories"
-        );
-        let f = RepresentationFigure::new(g, "w", 1, 4, 0.5).unwrap();
-        assert_eq!((f.share(), f.ratio(), f.gap_points()), (0.25, 0.5, -25.0));
-    }
-
-    #[test]
     fn banding_validates_and_bands() {
-        assert!(Banding::new("", [("a", 1.0)]).is_err());
-        assert!(Banding::new("s", []).is_err());
-        assert!(Banding::new("s", [("a", 1.0), ("a", 2.0)]).is_err());
-        assert!(Banding::new("s", [("a", 2.0), ("b", 2.0)]).is_err());
-        assert!(Banding::new("s", [("a", f64::NAN)]).is_err());
-        let b = Banding::new("s", [("low", 0.0), ("high", 10.0)]).unwrap();
-        assert_eq!(b.band_of(10.0), Some("high"));
-        assert_eq!(b.band_of(9.99), Some("low"));
+        let scale = (0.0, 100.0);
+        assert!(Banding::new("", scale, 50.0, [("a", 50.0)]).is_err());
+        assert!(Banding::new("s", scale, 50.0, []).is_err());
+        assert!(Banding::new("s", scale, 50.0, [("a", 95.0), ("a", 97.0)]).is_err());
+        assert!(Banding::new("s", scale, 50.0, [("a", 96.0), ("b", 96.0)]).is_err());
+        assert!(Banding::new("s", scale, 50.0, [("a", f64::NAN)]).is_err());
+        assert!(Banding::new("s", (10.0, 10.0), 10.0, [("a", 10.0)]).is_err());
+        assert!(Banding::new("s", scale, 100.0, [("a", 100.0)]).is_err());
+        // Below the pass mark is not a band of passing candidates.
+        assert!(Banding::new("s", scale, 50.0, [("a", 45.0), ("b", 96.0)]).is_err());
+        let b = Banding::new(
+            "s",
+            scale,
+            90.0,
+            [("low", 90.0), ("mid", 95.0), ("high", 97.5)],
+        )
+        .unwrap();
+        assert_eq!(b.band_of(97.5), Some("high"));
+        assert_eq!(b.band_of(97.49), Some("mid"));
+        assert_eq!(b.band_of(89.0), None);
+        assert_eq!(b.band_of(100.5), None);
+        assert_eq!(b.scale(), (0.0, 100.0));
+        assert_eq!(b.pass_mark(), 90.0);
         assert_eq!(b.band_of(f64::NAN), None);
-    }
-
-    #[test]
-    fn same_group_ignores_order() {
-        let a = Group::parse([("sex", "female"), ("ethnicity", "Black")]).unwrap();
-        let b = Group::parse([("ethnicity", "Black"), ("sex", "female")]).unwrap();
-        let c = Group::parse([("ethnicity", "Black")]).unwrap();
-        assert!(same_group(&a, &b));
-        assert!(!same_group(&a, &c));
     }
 }
