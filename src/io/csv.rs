@@ -8,7 +8,7 @@
 //! Rows are kept as small fixed-size records; journeys are settled,
 //! checked and then built or counted once every row is in ([`settle`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
 use std::io::Read;
@@ -62,6 +62,11 @@ pub enum StageOrder {
     Given,
     /// Inferred from the order candidates went through the stages.
     Inferred,
+    /// Inferred, but the journeys leave two neighbouring stages unordered
+    /// (no candidate went from one straight to the other), so they keep
+    /// the order they first appear in the file. Lenient mode only: strict
+    /// mode refuses with [`Error::AmbiguousStageOrder`](crate::Error::AmbiguousStageOrder).
+    InferredWithTies,
 }
 
 /// How far a load has read, passed to the [`CsvOptions::progress`]
@@ -484,7 +489,7 @@ fn count(
     breakdown: &Breakdown,
     counting: Counting,
 ) -> Result<CsvCounts> {
-    let combos = settle::Combos::new(&reader, breakdown);
+    let combos = settle::Combos::new(&reader, breakdown)?;
     let while_checking = (counting == Counting::Applications).then_some(&combos);
     reader
         .settle(pipeline_name(options), &options.kind, while_checking)?
@@ -516,6 +521,15 @@ fn from_path<T>(
         line: None,
         reason: lowercase_first(&e.to_string()),
     })?;
+    // A directory opens on some systems and fails at the first read; say
+    // what it is, in the words a missing file gets.
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::CsvIo {
+            path: Some(shown),
+            line: None,
+            reason: "is a directory: expected a csv file".to_owned(),
+        });
+    }
     let named;
     let options = if options.name.is_none() {
         let stem = path
@@ -592,6 +606,17 @@ fn read(
 }
 
 /// The header: which column is which.
+/// The columns with a meaning of their own, which are never
+/// characteristics (in lower case, as the header is matched).
+pub(super) const RESERVED: [&str; 6] = [
+    "candidate",
+    "stage",
+    "outcome",
+    "date",
+    "interventions",
+    "application",
+];
+
 #[derive(Debug)]
 struct Columns {
     count: usize,
@@ -610,7 +635,9 @@ struct Columns {
 impl Columns {
     fn parse(header: &Fields<'_>) -> Result<Self> {
         let mut names = Vec::with_capacity(header.len());
-        let mut lowered: Vec<String> = Vec::with_capacity(header.len());
+        // A set, not a list: a header of tens of thousands of columns must
+        // not take a quadratic scan to check for repeats.
+        let mut lowered: HashSet<String> = HashSet::with_capacity(header.len());
         let (mut candidate, mut stage, mut outcome) = (None, None, None);
         let (mut date, mut interventions, mut application) = (None, None, None);
         let mut characteristics = Vec::new();
@@ -649,7 +676,7 @@ impl Columns {
                 _ => characteristics.push((i, Characteristic::new(name)?)),
             }
             names.push(name.to_owned());
-            lowered.push(lower);
+            lowered.insert(lower);
         }
         let missing = |column| Error::CsvMissingColumn {
             column,
@@ -1424,7 +1451,7 @@ impl Reader {
         true
     }
 
-    fn infer_order(&mut self, starts: &[usize]) -> Result<Vec<u16>> {
+    fn infer_order(&mut self, starts: &[usize]) -> Result<(Vec<u16>, bool)> {
         let mut dated = Vec::new();
         let mut sequence = Vec::new();
         // Each core adds its journeys' sequences; merged in order, the
@@ -1449,7 +1476,24 @@ impl Reader {
         }
         let cycle = match edges.sort() {
             Sorted::Order(order) if order.is_empty() => return Err(self.no_rows(starts)),
-            Sorted::Order(order) => return Ok(order),
+            Sorted::Order(order) => {
+                // The order is the only one the journeys allow exactly when
+                // every two neighbours in it are a step some journey takes;
+                // otherwise the two could swap, and which comes first would
+                // be decided by the rows' order in the file.
+                let tie = order
+                    .windows(2)
+                    .find(|w| edges.edge(w[0], w[1]).is_none())
+                    .map(|w| (self.stage_name(w[0]), self.stage_name(w[1])));
+                return match tie {
+                    Some((first, second)) if !self.lenient => Err(Error::AmbiguousStageOrder {
+                        first,
+                        second,
+                        order: order.iter().map(|&s| self.stage_name(s)).collect(),
+                    }),
+                    tie => Ok((order, tie.is_some())),
+                };
+            }
             Sorted::Cycle(cycle) => cycle,
         };
         let conflicts: Vec<OrderConflict> = cycle
@@ -1510,7 +1554,8 @@ impl Reader {
         if order.is_empty() {
             return Err(self.no_rows(starts));
         }
-        Ok(order)
+        // Lenient only: the order was forced, so ties are not reported apart.
+        Ok((order, false))
     }
 
     /// The error when no row is usable: every row, set aside.

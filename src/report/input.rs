@@ -165,6 +165,10 @@ pub struct PreparedInput {
     pub load: Option<LoadSummary>,
     /// Representation against the benchmark, when workforce data was given.
     pub representation: Option<Representation>,
+    /// What a lenient load let through that a strict one refuses (no
+    /// counts, an empty stratum, no journeys, a funnel that cannot have
+    /// happened), one note each, for the report's notes.
+    pub notes: Vec<String>,
 }
 
 impl ReportInput {
@@ -176,6 +180,8 @@ impl ReportInput {
     /// record that fails validation while being read.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
+        // A byte-order mark is accepted, as the CSV reader accepts one.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         serde_json::from_str(text).map_err(|e| {
             // serde_json appends " at line L column C"; the variant says it.
             let full = e.to_string();
@@ -195,7 +201,13 @@ impl ReportInput {
     /// # Errors
     /// [`Error::InvalidInput`] unless exactly one of counts, candidate
     /// records or strata is given; options out of range; and every error
-    /// of the records and counts.
+    /// of the records and counts. In strict mode also
+    /// [`Error::InvalidInput`] for an input with nothing to count (no
+    /// counts records, a stratum with none, no journeys) and
+    /// [`Error::ImpossibleFlow`] for aggregated counts in which more
+    /// candidates reach a stage than came through the one before
+    /// ([`FunnelCounts::flow_problems`]); lenient mode makes each of these a
+    /// note in [`PreparedInput::notes`] instead.
     pub fn prepare(self, lenient: bool) -> Result<PreparedInput> {
         let spec = self.analysis;
         let impact = ImpactOptions {
@@ -222,12 +234,31 @@ impl ReportInput {
             None => None,
         };
         let pipeline = self.pipeline;
+        let mut notes = Vec::new();
+        // Strict: the first problem is the error. Lenient: each is a note.
+        let mut problem = |error: Error| -> Result<()> {
+            if lenient {
+                notes.push(error.to_string());
+                Ok(())
+            } else {
+                Err(error)
+            }
+        };
+        let nothing = |what: &str| Error::InvalidInput {
+            reason: format!("{what}: expected at least one, or the report is empty"),
+        };
         let mut strata = Vec::new();
         let mut applications = None;
         let mut load = None;
         let (counts, breakdown) = if let Some(records) = self.counts {
+            if records.is_empty() {
+                problem(nothing("\"counts\" holds no records"))?;
+            }
             let own = records_breakdown(&records, spec.breakdown.as_ref())?;
             let counts = FunnelCounts::from_records(&pipeline, &own, records)?;
+            for flow in counts.flow_problems() {
+                problem(flow)?;
+            }
             let breakdown = spec.breakdown.unwrap_or(own);
             (counts, breakdown)
         } else if let Some(inputs) = self.strata {
@@ -236,6 +267,9 @@ impl ReportInput {
                 .flat_map(|s| s.counts.iter())
                 .cloned()
                 .collect::<Vec<_>>();
+            if inputs.is_empty() {
+                problem(nothing("\"strata\" holds no strata"))?;
+            }
             let own = records_breakdown(&first, spec.breakdown.as_ref())?;
             let mut total = FunnelCounts::empty(&pipeline, &own);
             let mut names = HashSet::new();
@@ -245,7 +279,18 @@ impl ReportInput {
                         reason: format!("stratum {:?} is given more than once", s.name),
                     });
                 }
+                if s.counts.is_empty() {
+                    problem(nothing(&format!(
+                        "stratum {:?} holds no counts records",
+                        s.name
+                    )))?;
+                }
                 let counts = FunnelCounts::from_records(&pipeline, &own, s.counts)?;
+                for flow in counts.flow_problems() {
+                    problem(Error::InvalidInput {
+                        reason: format!("stratum {:?}: {flow}", s.name),
+                    })?;
+                }
                 total.merge(&counts)?;
                 strata.push(Stratum {
                     name: s.name,
@@ -257,6 +302,9 @@ impl ReportInput {
         } else {
             let candidates = self.candidates.unwrap_or_default();
             let records = self.journeys.unwrap_or_default();
+            if records.is_empty() {
+                problem(nothing("the input holds no journeys"))?;
+            }
             let (apps, summary) = load_journeys(&pipeline, candidates, records, lenient)?;
             let breakdown = match spec.breakdown {
                 Some(b) => b,
@@ -278,6 +326,7 @@ impl ReportInput {
             },
             load,
             representation,
+            notes,
         })
     }
 }
@@ -287,6 +336,12 @@ impl ReportInput {
 /// no records).
 fn records_breakdown(records: &[CountRecord], requested: Option<&Breakdown>) -> Result<Breakdown> {
     match records.first() {
+        Some(r) if r.group.entries().next().is_none() => Err(Error::InvalidInput {
+            reason: format!(
+                "counts record 1 (stage {}) has an empty group: expected a category for each characteristic of the breakdown, such as {{\"ethnicity\": \"Black\"}}; the first record's group sets the breakdown",
+                r.stage
+            ),
+        }),
         Some(r) => Breakdown::new(r.group.entries().map(|(c, _)| c.clone())),
         None => Ok(requested.cloned().unwrap_or_default()),
     }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use super::{
+    RESERVED,
     CsvCounts, ExternalIds, LoadReport, Loaded, NONE, Reader, Row, SetAside, StageOrder,
     in_parallel,
 };
@@ -21,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::records::applications::{Applications, OUTCOMES};
 use crate::records::breakdown::{Breakdown, GroupInterner};
 use crate::records::candidate::{Candidate, CandidateId};
-use crate::records::characteristic::Category;
+use crate::records::characteristic::{Category, Characteristic};
 use crate::records::journey::{Broken, Journey, Rules, Step};
 use crate::records::pipeline::{Pipeline, PipelineKind};
 use crate::records::profile::Profile;
@@ -140,7 +141,7 @@ impl Reader {
                 (pipeline, place, StageOrder::Given)
             }
             None => {
-                let order = self.infer_order(&starts)?;
+                let (order, tied) = self.infer_order(&starts)?;
                 let names: Vec<&str> = order
                     .iter()
                     .map(|&s| self.stage_names[usize::from(s)].as_str())
@@ -151,7 +152,12 @@ impl Reader {
                     // At most MAX_STAGES stages.
                     place[usize::from(s)] = i as u16;
                 }
-                (pipeline, place, StageOrder::Inferred)
+                let how = if tied {
+                    StageOrder::InferredWithTies
+                } else {
+                    StageOrder::Inferred
+                };
+                (pipeline, place, how)
             }
         };
 
@@ -565,6 +571,8 @@ impl Settled {
 pub(super) struct Combos {
     /// The characteristic columns the breakdown reads (their indices).
     columns: Vec<usize>,
+    /// The breakdown's characteristic each of `columns` is read as.
+    names: Vec<Characteristic>,
     /// Per candidate: their combination.
     of: Vec<u32>,
     /// Per combination: a candidate who has it.
@@ -576,16 +584,36 @@ const DENSE_COMBINATIONS: u64 = 1 << 20;
 
 impl Combos {
     /// The combinations of the columns `breakdown` reads.
-    pub(super) fn new(reader: &Reader, breakdown: &Breakdown) -> Self {
-        let columns: Vec<usize> = reader
-            .columns
-            .characteristics
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, c))| breakdown.characteristics().contains(c))
-            .map(|(k, _)| k)
-            .collect();
-        Self::of_columns(reader, columns)
+    ///
+    /// A breakdown characteristic reads the column of the same name, or
+    /// else the one whose name is the same ignoring case (`ETHNICITY` for
+    /// `ethnicity`). The header cannot hold two names that differ only by
+    /// case, so the match is never ambiguous. A characteristic no column
+    /// names is an [`Error::UnknownBreakdownColumn`] that lists the
+    /// characteristic columns there are.
+    pub(super) fn new(reader: &Reader, breakdown: &Breakdown) -> Result<Self> {
+        let found = &reader.columns.characteristics;
+        let mut columns = Vec::with_capacity(breakdown.characteristics().len());
+        for wanted in breakdown.characteristics() {
+            let lower = wanted.name().to_lowercase();
+            let k = found
+                .iter()
+                .position(|(_, c)| c == wanted)
+                .or_else(|| {
+                    found
+                        .iter()
+                        .position(|(_, c)| c.name().to_lowercase() == lower)
+                })
+                .ok_or_else(|| Error::UnknownBreakdownColumn {
+                    column: wanted.name().to_owned(),
+                    reserved: RESERVED.contains(&lower.as_str()),
+                    columns: found.iter().map(|(_, c)| c.name().to_owned()).collect(),
+                })?;
+            columns.push(k);
+        }
+        let mut combos = Self::of_columns(reader, columns);
+        combos.names = breakdown.characteristics().to_vec();
+        Ok(combos)
     }
 
     /// The combinations of these characteristic columns (their indices).
@@ -635,8 +663,13 @@ impl Combos {
                 }
             }
         }
+        let names = columns
+            .iter()
+            .map(|&k| reader.columns.characteristics[k].1.clone())
+            .collect();
         Self {
             columns,
+            names,
             of,
             example,
         }
@@ -646,14 +679,14 @@ impl Combos {
     fn profile(&self, reader: &Reader, combo: usize) -> Result<Profile> {
         let width = reader.columns.characteristics.len();
         let candidate = self.example.get(combo).map_or(0, |&c| c as usize);
-        Profile::new(self.columns.iter().map(|&k| {
+        Profile::new(self.columns.iter().zip(&self.names).map(|(&k, name)| {
             let id = reader
                 .profile_ids
                 .get(candidate * width + k)
                 .copied()
                 .unwrap_or(0) as usize;
             (
-                reader.columns.characteristics[k].1.clone(),
+                name.clone(),
                 reader.categories[k]
                     .get(id)
                     .cloned()
