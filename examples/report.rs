@@ -26,8 +26,8 @@ use positive_action::interventions::{EvaluationOptions, InterventionEvaluation, 
 use positive_action::io::{CsvOptions, Mode, StageOrder, count_csv_path};
 use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions};
 use positive_action::{
-    Applications, Breakdown, Counting, Funnel, FunnelCounts, Group, ImpactOptions, RateBasis,
-    ReferencePolicy,
+    Applications, Breakdown, Counting, Error, Funnel, FunnelCounts, Group, ImpactOptions,
+    RateBasis, ReferencePolicy,
 };
 
 const HELP: &str = "\
@@ -239,7 +239,12 @@ fn options(args: &Args, base: ReportOptions) -> Result<ReportOptions, String> {
 /// Reads a JSON input file. Its errors use the words the CSV reader's do:
 /// `cannot read json file "PATH": REASON`.
 fn read_file(path: &Path) -> Result<String, String> {
-    let cannot = |reason: String| format!("cannot read json file {:?}: {reason}", path.display().to_string());
+    let cannot = |reason: String| {
+        format!(
+            "cannot read json file {:?}: {reason}",
+            path.display().to_string()
+        )
+    };
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(cannot("is a directory: expected a json file".to_owned()));
     }
@@ -430,7 +435,10 @@ fn run(args: Args) -> Result<(), String> {
 /// is dropped quietly, as `cat` and `grep` do.
 fn print(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write to standard output: {e}"))
         }
@@ -464,12 +472,31 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     };
     let options = options(args, defaults)?;
     // Counts straight from the CSV: the report needs no candidate records.
-    let counted = count_csv_path(path, &csv, &options.breakdown, Counting::Applications)
-        .map_err(|e| e.to_string())?;
+    let mut options = options;
+    let mut fallback = None;
+    let counted = match count_csv_path(path, &csv, &options.breakdown, Counting::Applications) {
+        // The default breakdown, in a file without its column: report all
+        // candidates together and say so. A breakdown asked for with --by
+        // is an error that lists the columns there are.
+        Err(Error::InFile { error, .. })
+            if args.by.is_none() && matches!(*error, Error::UnknownBreakdownColumn { .. }) =>
+        {
+            fallback = Some(error.to_string());
+            options.breakdown = Breakdown::default();
+            count_csv_path(path, &csv, &options.breakdown, Counting::Applications)
+        }
+        other => other,
+    }
+    .map_err(|e| e.to_string())?;
     let counts = &counted.counts;
     let mut report = Report::new(counts, &options, &[]).map_err(|e| e.to_string())?;
     let l = &counted.load;
     report.load = Some(LoadSummary::from(l));
+    if let Some(why) = fallback {
+        report.notes.push(format!(
+            "no breakdown: the default one cannot be used ({why}); the report is of all candidates together, give --by to break it down"
+        ));
+    }
     report.notes.push(format!(
         "loaded {} rows from {}: {} used, {} set aside; stage order {}",
         l.rows_read,

@@ -389,9 +389,7 @@ fn explain_bottom_line(counts: &FunnelCounts, bottom_line: &mut StageImpact) {
             );
             let why = format!(
                 "{}: {passed} passed the last stage ({}) but only {entered} entered the first ({}), so more candidates entered some stage than passed the one before; the bottom-line rate is undefined, as these counts are not one funnel",
-                row.group,
-                stages[last],
-                stages[0]
+                row.group, stages[last], stages[0]
             );
             match bottom_line.notes.iter_mut().find(|n| **n == vague) {
                 Some(note) => *note = why,

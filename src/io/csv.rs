@@ -489,11 +489,14 @@ fn count(
     breakdown: &Breakdown,
     counting: Counting,
 ) -> Result<CsvCounts> {
-    let combos = settle::Combos::new(&reader, breakdown)?;
+    let (combos, missing) = settle::Combos::new(&reader, breakdown);
     let while_checking = (counting == Counting::Applications).then_some(&combos);
-    reader
-        .settle(pipeline_name(options), &options.kind, while_checking)?
-        .count(breakdown, counting, &combos)
+    let settled = reader.settle(pipeline_name(options), &options.kind, while_checking)?;
+    // After the rows' errors, as reading the records reports them.
+    if let Some(error) = missing {
+        return Err(error);
+    }
+    settled.count(breakdown, counting, &combos)
 }
 
 /// What [`count_csv`] gives: counts, stage times and the load report.

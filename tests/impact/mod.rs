@@ -376,3 +376,114 @@ fn an_unfair_sift_fails_with_a_readable_table() {
     assert!(text.contains("0.591"), "the ratio 0.24 / (130/320): {text}");
     assert!(text.contains("Fisher p"), "{text}");
 }
+
+/// Two stages for two ethnic groups, each cell (stage, group, passed,
+/// failed, withdrew).
+fn two_stages(cells: &[(&str, &str, u64, u64, u64)]) -> FunnelCounts {
+    let pipeline = Pipeline::new("year", PipelineKind::Recruitment, ["sift", "interview"]).unwrap();
+    let by = Breakdown::parse(["ethnicity"]).unwrap();
+    let records = cells
+        .iter()
+        .map(|&(stage, label, passed, failed, withdrew)| {
+            CountRecord::new(
+                Stage::new(stage).unwrap(),
+                Group::parse([("ethnicity", label)]).unwrap(),
+                passed,
+                failed,
+            )
+            .withdrew(withdrew)
+        });
+    FunnelCounts::from_records(&pipeline, &by, records).unwrap()
+}
+
+#[test]
+fn the_bottom_line_entered_is_who_entered_the_first_stage() {
+    // The case: 123 Black candidates entered the sift and 80
+    // passed, but the counts give only 20 at the interview (aggregated
+    // counts need not be one funnel). The sum of exits is 10 + 50 + 3 = 63;
+    // the bottom line's entered is 123, as its rate 10/123 says.
+    let counts = two_stages(&[
+        ("sift", "Black", 80, 40, 3),
+        ("interview", "Black", 10, 10, 0),
+        ("sift", "White", 80, 20, 0),
+        ("interview", "White", 40, 40, 0),
+    ]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let black = row(&a.bottom_line, "Black");
+    assert_eq!(black.entered, 123);
+    assert_eq!(black.passed, 10);
+    assert_eq!(black.rated, 123);
+    assert_eq!(black.pass_rate, Some(10.0 / 123.0));
+    let white = row(&a.bottom_line, "White");
+    assert_eq!(white.entered, 100);
+    assert_eq!(white.pass_rate, Some(40.0 / 100.0));
+}
+
+#[test]
+fn more_passing_the_last_stage_than_entered_the_first_is_explained() {
+    // 30 Black candidates pass the interview though 20 entered the sift:
+    // these are not one funnel, and the note must say so rather than
+    // "no candidate to rate" beside entered = 20.
+    let counts = two_stages(&[
+        ("sift", "Black", 10, 10, 0),
+        ("interview", "Black", 30, 5, 0),
+        ("sift", "White", 80, 20, 0),
+        ("interview", "White", 40, 40, 0),
+    ]);
+    let problems = counts.flow_problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    match &problems[0] {
+        Error::ImpossibleFlow {
+            group,
+            stage,
+            entered,
+            previous,
+            before,
+        } => {
+            assert_eq!(group, "ethnicity=Black");
+            assert_eq!((stage.as_str(), *entered), ("interview", 35));
+            assert_eq!((previous.as_str(), *before), ("sift", 10));
+        }
+        other => panic!("expected an impossible flow, got {other}"),
+    }
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let black = row(&a.bottom_line, "Black");
+    assert_eq!(black.entered, 20);
+    assert_eq!(black.pass_rate, None);
+    let notes = a.bottom_line.notes.join("\n");
+    assert!(!notes.contains("no candidate to rate"), "{notes}");
+    assert!(
+        notes.contains("30 passed the last stage (interview) but only 20 entered the first (sift)"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn a_real_funnel_has_no_flow_problems_and_exempt_candidates_count_as_coming_through() {
+    let pipeline = Pipeline::new("year", PipelineKind::Recruitment, ["sift", "interview"]).unwrap();
+    let by = Breakdown::parse(["ethnicity"]).unwrap();
+    let black = Group::parse([("ethnicity", "Black")]).unwrap();
+    // 10 passed the sift and 2 were exempt from it: 12 may reach the
+    // interview, whether they enter it or are exempt from it.
+    let counts = |interview_exempt: u64| {
+        FunnelCounts::from_records(
+            &pipeline,
+            &by,
+            [
+                CountRecord::new(Stage::new("sift").unwrap(), black.clone(), 10, 5).exempt(2),
+                CountRecord::new(Stage::new("interview").unwrap(), black.clone(), 6, 4)
+                    .exempt(interview_exempt),
+            ],
+        )
+        .unwrap()
+    };
+    assert!(counts(2).flow_problems().is_empty());
+    assert_eq!(counts(3).flow_problems().len(), 1);
+    let year = synthetic::recruitment_with_interview_workshop(2_000, 7).unwrap();
+    let from_records = FunnelCounts::from_applications(
+        &year.applications,
+        &Breakdown::parse(["ethnicity"]).unwrap(),
+        Counting::Applications,
+    );
+    assert!(from_records.flow_problems().is_empty());
+}

@@ -9,6 +9,7 @@ use positive_action::report::{Report, ReportInput, ReportOptions};
 use positive_action::stats::TwoByTwo;
 
 mod attacker;
+mod hostile;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -12,8 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use super::{
-    RESERVED,
-    CsvCounts, ExternalIds, LoadReport, Loaded, NONE, Reader, Row, SetAside, StageOrder,
+    CsvCounts, ExternalIds, LoadReport, Loaded, NONE, RESERVED, Reader, Row, SetAside, StageOrder,
     in_parallel,
 };
 use crate::counts::funnel_counts::{Counting, FunnelCounts};
@@ -583,7 +582,10 @@ pub(super) struct Combos {
 const DENSE_COMBINATIONS: u64 = 1 << 20;
 
 impl Combos {
-    /// The combinations of the columns `breakdown` reads.
+    /// The combinations of the columns `breakdown` reads, and the error
+    /// for a breakdown characteristic no column holds, to give once the
+    /// rows' own errors have had their turn (so counting fails as reading
+    /// does on a bad file).
     ///
     /// A breakdown characteristic reads the column of the same name, or
     /// else the one whose name is the same ignoring case (`ETHNICITY` for
@@ -591,29 +593,36 @@ impl Combos {
     /// case, so the match is never ambiguous. A characteristic no column
     /// names is an [`Error::UnknownBreakdownColumn`] that lists the
     /// characteristic columns there are.
-    pub(super) fn new(reader: &Reader, breakdown: &Breakdown) -> Result<Self> {
+    pub(super) fn new(reader: &Reader, breakdown: &Breakdown) -> (Self, Option<Error>) {
         let found = &reader.columns.characteristics;
         let mut columns = Vec::with_capacity(breakdown.characteristics().len());
+        let mut names = Vec::with_capacity(columns.capacity());
+        let mut missing = None;
         for wanted in breakdown.characteristics() {
             let lower = wanted.name().to_lowercase();
-            let k = found
-                .iter()
-                .position(|(_, c)| c == wanted)
-                .or_else(|| {
-                    found
-                        .iter()
-                        .position(|(_, c)| c.name().to_lowercase() == lower)
-                })
-                .ok_or_else(|| Error::UnknownBreakdownColumn {
-                    column: wanted.name().to_owned(),
-                    reserved: RESERVED.contains(&lower.as_str()),
-                    columns: found.iter().map(|(_, c)| c.name().to_owned()).collect(),
-                })?;
-            columns.push(k);
+            let k = found.iter().position(|(_, c)| c == wanted).or_else(|| {
+                found
+                    .iter()
+                    .position(|(_, c)| c.name().to_lowercase() == lower)
+            });
+            match k {
+                Some(k) => {
+                    columns.push(k);
+                    names.push(wanted.clone());
+                }
+                None if missing.is_none() => {
+                    missing = Some(Error::UnknownBreakdownColumn {
+                        column: wanted.name().to_owned(),
+                        reserved: RESERVED.contains(&lower.as_str()),
+                        columns: found.iter().map(|(_, c)| c.name().to_owned()).collect(),
+                    });
+                }
+                None => {}
+            }
         }
         let mut combos = Self::of_columns(reader, columns);
-        combos.names = breakdown.characteristics().to_vec();
-        Ok(combos)
+        combos.names = names;
+        (combos, missing)
     }
 
     /// The combinations of these characteristic columns (their indices).
