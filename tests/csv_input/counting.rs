@@ -63,11 +63,12 @@ fn check_same(
         (Ok(loaded), Err(Error::UnknownBreakdownColumn { column, .. })) => {
             let lower = column.to_lowercase();
             prop_assert!(by.characteristics().iter().any(|c| c.name() == column));
-            prop_assert!(!loaded.applications.candidates().iter().any(|c| {
+            let has_column = loaded.applications.candidates().iter().any(|c| {
                 c.profile
                     .characteristics()
                     .any(|k| k.name().to_lowercase() == lower)
-            }));
+            });
+            prop_assert!(!has_column, "{} is a column", column);
         }
         (Ok(_), Err(e)) => prop_assert!(false, "records loaded, counting failed: {e}"),
         (Err(e), Ok(_)) => prop_assert!(false, "counting succeeded, records failed: {e}"),
