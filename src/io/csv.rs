@@ -914,6 +914,9 @@ impl Reader {
         (self.reasons.len() - 1) as u32
     }
 
+    // A problem is built only for a bad row, off the hot path: its size
+    // costs nothing on good rows.
+    #[allow(clippy::result_large_err)]
     fn row(&mut self, record: &Fields<'_>, line: u64) -> Result<(), Problem> {
         let row_problem = |error| Problem {
             error,
@@ -1057,6 +1060,9 @@ impl Reader {
     }
 
     /// The row's journey, created on first sight of its key.
+    // A problem is built only for a bad row, off the hot path: its size
+    // costs nothing on good rows.
+    #[allow(clippy::result_large_err)]
     fn journey_of(&mut self, record: &Fields<'_>, line: u64) -> Result<u32, Problem> {
         let raw = field(record, self.columns.candidate).trim_ascii();
         let application = self
