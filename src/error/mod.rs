@@ -225,7 +225,7 @@ pub enum Error {
         group: String,
     },
     /// An option is outside its range.
-    #[error("{name} = {value} is out of range: expected {expected}")]
+    #[error("{name} is {value}: expected {expected}")]
     InvalidOption {
         /// The option's name.
         name: &'static str,

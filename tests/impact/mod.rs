@@ -158,27 +158,27 @@ fn options_out_of_range_are_named_errors() {
     let cases = [
         (
             ImpactOptions::new().threshold(0.0),
-            "threshold = 0 is out of range: expected a number in (0, 1]",
+            "threshold is 0: expected a number in (0, 1]",
         ),
         (
             ImpactOptions::new().threshold(1.01),
-            "threshold = 1.01 is out of range: expected a number in (0, 1]",
+            "threshold is 1.01: expected a number in (0, 1]",
         ),
         (
             ImpactOptions::new().threshold(f64::NAN),
-            "threshold = NaN is out of range: expected a number in (0, 1]",
+            "threshold is NaN: expected a number in (0, 1]",
         ),
         (
             ImpactOptions::new().alpha(1.0),
-            "alpha = 1 is out of range: expected a number in (0, 1)",
+            "alpha is 1: expected a number in (0, 1)",
         ),
         (
             ImpactOptions::new().confidence(0.0),
-            "confidence = 0 is out of range: expected a number in (0, 1)",
+            "confidence is 0: expected a number in (0, 1)",
         ),
         (
             ImpactOptions::new().reference(ReferencePolicy::HighestRateAmong { min_share: 1.0 }),
-            "min_share = 1 is out of range: expected a number in [0, 1)",
+            "min_share is 1: expected a number in [0, 1)",
         ),
         (
             ImpactOptions::new().reference(ReferencePolicy::Group(
