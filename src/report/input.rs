@@ -186,10 +186,16 @@ impl ReportInput {
             // serde_json appends " at line L column C"; the variant says it.
             let full = e.to_string();
             let suffix = format!(" at line {} column {}", e.line(), e.column());
+            let mut message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+            if message == "invalid type: unit variant, expected struct variant" {
+                if let Some(better) = kind_without_fields(text, e.line(), e.column()) {
+                    message = better;
+                }
+            }
             Error::InvalidJson {
                 line: e.line(),
                 column: e.column(),
-                message: full.strip_suffix(&suffix).unwrap_or(&full).to_owned(),
+                message,
             }
         })
     }
@@ -329,6 +335,42 @@ impl ReportInput {
             notes,
         })
     }
+}
+
+/// A pipeline kind that needs fields given by name alone (`"kind":
+/// "promotion"`), named with the form expected; `None` for any other
+/// struct variant given as a name.
+#[cfg(feature = "serde")]
+fn kind_without_fields(text: &str, line: usize, column: usize) -> Option<String> {
+    let before: String = text
+        .lines()
+        .nth(line.checked_sub(1)?)?
+        .chars()
+        .take(column)
+        .collect();
+    let before = before.trim_end();
+    let [(name, example)] = [
+        (
+            "promotion",
+            r#"{"promotion": {"from": "Constable", "to": "Sergeant"}}"#,
+        ),
+        (
+            "specialist_selection",
+            r#"{"specialist_selection": {"role": "detective"}}"#,
+        ),
+        (
+            "development_programme",
+            r#"{"development_programme": {"programme": "We Rise"}}"#,
+        ),
+    ]
+    .into_iter()
+    .filter(|(name, _)| before.ends_with(&format!("\"{name}\"")))
+    .collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    Some(format!(
+        "field \"kind\" is \"{name}\" without its details: expected {example}"
+    ))
 }
 
 /// The breakdown of aggregated records: the characteristics of the first

@@ -332,3 +332,38 @@ fn control_characters_in_labels_are_escaped_in_text_tables() {
     assert!(!r.stdout.contains('\u{0}'), "{}", r.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn json_dates_and_kinds_name_the_field_and_what_was_expected() {
+    let dir = scratch("dates");
+    let journeys = std::fs::read_to_string(fixture("journeys.json")).unwrap();
+    let day = write(
+        &dir,
+        "day.json",
+        &journeys.replacen("\"2025-03-01\"", "\"2025-02-30\"", 1),
+    );
+    fails_with(
+        &["--input", &day],
+        "invalid json at line 11, column 137: field \"date\" is \"2025-02-30\" (input is out of range): expected a calendar date as YYYY-MM-DD",
+    );
+    let time = write(
+        &dir,
+        "time.json",
+        &journeys.replacen("\"2025-03-01\"", "\"2025-03-01T10:00:00\"", 1),
+    );
+    fails_with(
+        &["--input", &time],
+        "field \"date\" is \"2025-03-01T10:00:00\" (trailing input): expected a calendar date as YYYY-MM-DD, without a time",
+    );
+    let counts = std::fs::read_to_string(fixture("counts.json")).unwrap();
+    let promotion = write(
+        &dir,
+        "promotion.json",
+        &counts.replacen("\"kind\": \"recruitment\"", "\"kind\": \"promotion\"", 1),
+    );
+    fails_with(
+        &["--input", &promotion],
+        "field \"kind\" is \"promotion\" without its details: expected {\"promotion\": {\"from\": \"Constable\", \"to\": \"Sergeant\"}}",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
