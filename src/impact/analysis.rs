@@ -518,6 +518,26 @@ pub(crate) fn analyse(
         } else {
             reference_tally
         };
+        // Past 2^53 a count is no longer exact in f64, so the tests are
+        // not computed; the counts, the rate and the impact ratio (an exact
+        // comparison of integers) are kept, and the note says which figures
+        // are dropped.
+        let total = u128::from(row.considered) + u128::from(comparison.considered);
+        if total > u128::from(crate::stats::MAX_TOTAL) {
+            g.impact_ratio = rate_ratio(
+                row.selected,
+                row.considered,
+                reference_tally.selected,
+                reference_tally.considered,
+            );
+            g.adverse_impact = !g.unknown && g.impact_ratio.is_some_and(|r| r < options.threshold);
+            notes.push(format!(
+                "{group}: not given: the interval, every test, the effect sizes and the shortfalls, as the comparison counts {total} candidates, past 2^53 = {}, the largest counted exactly; the counts, rate and impact ratio are given",
+                crate::stats::MAX_TOTAL
+            ));
+            out.push(g);
+            continue;
+        }
         let table = TwoByTwo::new(
             row.selected,
             row.considered.saturating_sub(row.selected),

@@ -487,3 +487,31 @@ fn a_real_funnel_has_no_flow_problems_and_exempt_candidates_count_as_coming_thro
     );
     assert!(from_records.flow_problems().is_empty());
 }
+
+#[test]
+fn counts_past_two_to_the_53_keep_their_rates_and_say_which_figures_are_dropped() {
+    // 2^53 + 1 White candidates passed: no f64 holds that exactly, so the
+    // tests are dropped for the comparison, but the analysis stands.
+    let big = (1u64 << 53) + 1;
+    let counts = one_stage(&[("White", big, big - 1), ("Black", 30, 70)]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let stage = &a.stages[0];
+    let black = row(stage, "Black");
+    assert_eq!(black.passed, 30);
+    assert_eq!(black.pass_rate, Some(0.3));
+    // 0.3 / (big / (2 big - 1)), compared exactly and then rounded once.
+    let ratio = black.impact_ratio.unwrap();
+    assert!((ratio - 0.6).abs() < 1e-12, "{ratio}");
+    assert!(black.adverse_impact);
+    assert!(black.fisher.is_none() && black.z_test.is_none() && black.shortfall.is_none());
+    let notes = stage.notes.join("\n");
+    assert!(
+        notes.contains(&format!(
+            "ethnicity=Black: not given: the interval, every test, the effect sizes and the shortfalls, as the comparison counts {} candidates, past 2^53",
+            2 * big - 1 + 100
+        )),
+        "{notes}"
+    );
+    // The reference's own row is whole.
+    assert_eq!(row(stage, "White").impact_ratio, Some(1.0));
+}
