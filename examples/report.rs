@@ -45,6 +45,8 @@ INPUT:
     --csv FILE.csv           long format: candidate, stage, outcome[, date][, interventions], characteristics...
     --stages a,b,c           stage order for CSV input (otherwise inferred)
     --lenient                set bad rows and journeys aside (reported) instead of stopping
+    --fold-labels            count labels that differ only by case or invisible
+                             characters (White, white) as one group (CSV input)
     A FILE that is a FIFO is read until its writer closes it; with no writer
     the report waits, as cat does (there is no time-out).
 
@@ -76,6 +78,7 @@ struct Args {
     json: bool,
     svg: Option<PathBuf>,
     lenient: bool,
+    fold_labels: bool,
     help: bool,
 }
 
@@ -183,6 +186,7 @@ fn parse_args(raw: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
             "--svg" => args.svg = Some(value("--svg")?.into()),
             "--json" => args.json = switch("--json")?,
             "--lenient" => args.lenient = switch("--lenient")?,
+            "--fold-labels" => args.fold_labels = switch("--fold-labels")?,
             "--help" | "-h" => args.help = switch("--help")?,
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
@@ -454,6 +458,7 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     if args.lenient {
         csv = csv.mode(Mode::Lenient);
     }
+    csv = csv.fold_labels(args.fold_labels);
     // Progress on stderr, for large files only: a small file's one error
     // line stays the only line.
     csv = csv.progress(500_000, |p| {
@@ -492,6 +497,9 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     let mut report = Report::new(counts, &options, &[]).map_err(|e| e.to_string())?;
     let l = &counted.load;
     report.load = Some(LoadSummary::from(l));
+    for warning in &l.label_warnings {
+        report.notes.push(format!("warning: {warning}"));
+    }
     if let Some(why) = fallback {
         report.notes.push(format!(
             "no breakdown: the default one cannot be used ({why}); the report is of all candidates together, give --by to break it down"

@@ -119,6 +119,7 @@ pub struct CsvOptions {
     kind: PipelineKind,
     mode: Mode,
     progress: Option<ProgressHook>,
+    fold_labels: bool,
 }
 
 impl CsvOptions {
@@ -131,6 +132,7 @@ impl CsvOptions {
             kind: PipelineKind::Recruitment,
             mode: Mode::Strict,
             progress: None,
+            fold_labels: false,
         }
     }
 
@@ -170,6 +172,27 @@ impl CsvOptions {
     /// Strict (the default) or lenient.
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
+        self
+    }
+
+    /// Treat category labels that differ only by case or by invisible
+    /// characters ("White" and "white", "Black" and "Black" followed by a
+    /// zero-width space) as one category, spelled as first seen. Without
+    /// it they stay separate groups. Either way
+    /// [`LoadReport::label_warnings`] names each such pair.
+    ///
+    /// ```
+    /// use positive_action::io::{CsvOptions, read_csv};
+    ///
+    /// let csv = "candidate,stage,outcome,ethnicity\nA,sift,passed,White\nB,sift,failed,white\n";
+    /// let apart = read_csv(csv.as_bytes(), &CsvOptions::new())?;
+    /// assert_eq!(apart.load.label_warnings.len(), 1);
+    /// let folded = read_csv(csv.as_bytes(), &CsvOptions::new().fold_labels(true))?;
+    /// assert!(folded.load.label_warnings[0].ends_with("counted as one, spelled as first seen"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fold_labels(mut self, fold: bool) -> Self {
+        self.fold_labels = fold;
         self
     }
 
@@ -218,6 +241,7 @@ impl fmt::Debug for CsvOptions {
             .field("name", &self.name)
             .field("kind", &self.kind)
             .field("mode", &self.mode)
+            .field("fold_labels", &self.fold_labels)
             .field("progress_every", &self.progress.as_ref().map(|p| p.every))
             .finish()
     }
@@ -237,6 +261,15 @@ pub struct LoadReport {
     pub rows_set_aside: u64,
     /// Each row set aside, in line order.
     pub set_aside: Vec<SetAside>,
+    /// Category labels of one column that differ only by case or by
+    /// invisible characters, and so are separate groups (or, with
+    /// [`CsvOptions::fold_labels`], were folded into the first spelling):
+    /// one warning per pair, the labels escaped, at most 20.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub label_warnings: Vec<String>,
     /// Where the stage order came from.
     pub stage_order: StageOrder,
 }
@@ -593,7 +626,9 @@ fn read(
             )?),
             Order::Pipeline(pipeline) => Some(pipeline.clone()),
         };
-        Ok(Reader::new(columns, given, options.mode))
+        let mut reader = Reader::new(columns, given, options.mode);
+        reader.fold_labels = options.fold_labels;
+        Ok(reader)
     };
     let decoding = batch::Decoding {
         hook: options.progress.as_ref(),
@@ -609,6 +644,14 @@ fn read(
 }
 
 /// The header: which column is which.
+/// Zero-width and direction-changing characters: invisible in a label.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
 /// The columns with a meaning of their own, which are never
 /// characteristics (in lower case, as the header is matched).
 pub(super) const RESERVED: [&str; 6] = [
@@ -786,6 +829,14 @@ struct Reader {
     stage_index: HashMap<String, u16>,
     outcomes: Interner<Outcome>,
     /// Per characteristic column: raw bytes to a category id, and the
+    /// Whether labels differing only by case or invisible characters are
+    /// one category.
+    fold_labels: bool,
+    /// Per characteristic column: each label folded (lower case, invisible
+    /// characters removed) to the id of its first spelling.
+    folded: Vec<HashMap<String, u32>>,
+    /// Warnings of labels that differ only by case or invisible characters.
+    label_warnings: Vec<String>,
     /// categories by id (0 is "no category given").
     category_raw: Vec<Interner<u32>>,
     categories: Vec<Vec<Category>>,
@@ -867,6 +918,9 @@ impl Reader {
             grouped: true,
             set_aside: Vec::new(),
             rows_read: 0,
+            fold_labels: false,
+            folded: vec![HashMap::new(); n],
+            label_warnings: Vec::new(),
         }
     }
 
@@ -1273,6 +1327,8 @@ impl Reader {
             0
         } else if let Some(&id) = self.category_index[k].get(&category) {
             id
+        } else if let Some(id) = self.same_but_for_case(k, &category) {
+            id
         } else {
             // No more categories than rows, which are capped below u32::MAX.
             let id = self.categories[k].len() as u32;
@@ -1282,6 +1338,43 @@ impl Reader {
         };
         self.category_raw[k].insert(raw, id);
         Ok(id)
+    }
+
+    /// A new declared label that differs from a known one of column `k`
+    /// only by case or invisible characters: the known one's id when
+    /// folding (and, when not, a warning, once per pair).
+    fn same_but_for_case(&mut self, k: usize, category: &Category) -> Option<u32> {
+        if category.is_unknown() {
+            return None;
+        }
+        let key: String = category
+            .label()
+            .chars()
+            .filter(|c| !invisible(*c))
+            .flat_map(char::to_lowercase)
+            .collect();
+        let Some(&id) = self.folded[k].get(&key) else {
+            // Ids are assigned in order: the next one is this label's.
+            let next = self.categories[k].len() as u32;
+            self.folded[k].insert(key, next);
+            return None;
+        };
+        let first = self.categories[k].get(id as usize)?.label().to_owned();
+        let escape = |l: &str| -> String { l.chars().flat_map(char::escape_debug).collect() };
+        if self.label_warnings.len() < 20 {
+            self.label_warnings.push(format!(
+                "column {}: labels \"{}\" and \"{}\" differ only by case or invisible characters; {}",
+                self.columns.name(self.columns.characteristics[k].0),
+                escape(&first),
+                escape(category.label()),
+                if self.fold_labels {
+                    "counted as one, spelled as first seen"
+                } else {
+                    "counted as two groups (fold_labels, or --fold-labels in the report, counts them as one)"
+                }
+            ));
+        }
+        self.fold_labels.then_some(id)
     }
 
     fn interventions(&mut self, raw: &[u8]) -> Result<u32, CellError> {

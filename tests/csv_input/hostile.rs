@@ -162,3 +162,45 @@ fn a_header_of_ten_megabytes_loads_in_linear_time() {
         assert!(took < Duration::from_secs(30), "{options:?} took {took:?}");
     }
 }
+
+#[test]
+fn labels_that_differ_only_by_case_or_invisibly_are_warned_of_and_can_be_folded() {
+    let csv = "candidate,stage,outcome,ethnicity
+A,sift,passed,White
+B,sift,failed,white
+C,sift,passed,Black
+D,sift,failed,Black\u{200B}
+E,sift,failed,Asian
+";
+    let by = Breakdown::parse(["ethnicity"]).unwrap();
+    let apart = count_csv(
+        csv.as_bytes(),
+        &CsvOptions::new(),
+        &by,
+        Counting::Applications,
+    )
+    .unwrap();
+    assert_eq!(apart.counts.groups().len(), 5);
+    assert_eq!(
+        apart.load.label_warnings,
+        [
+            "column ethnicity: labels \"White\" and \"white\" differ only by case or invisible characters; counted as two groups (fold_labels, or --fold-labels in the report, counts them as one)",
+            "column ethnicity: labels \"Black\" and \"Black\\u{200b}\" differ only by case or invisible characters; counted as two groups (fold_labels, or --fold-labels in the report, counts them as one)",
+        ]
+    );
+    let folded = count_csv(
+        csv.as_bytes(),
+        &CsvOptions::new().fold_labels(true),
+        &by,
+        Counting::Applications,
+    )
+    .unwrap();
+    let counts = &folded.counts;
+    assert_eq!(counts.groups().len(), 3);
+    let white = Group::parse([("ethnicity", "White")]).unwrap();
+    let black = Group::parse([("ethnicity", "Black")]).unwrap();
+    assert_eq!(counts.get("sift", &white).unwrap().entered(), 2);
+    assert_eq!(counts.get("sift", &black).unwrap().failed, 1);
+    assert_eq!(folded.load.label_warnings.len(), 2);
+    assert!(folded.load.label_warnings[0].ends_with("counted as one, spelled as first seen"));
+}

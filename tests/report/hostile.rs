@@ -367,3 +367,27 @@ fn json_dates_and_kinds_name_the_field_and_what_was_expected() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn labels_differing_only_by_case_are_a_warning_and_can_be_folded() {
+    let dir = scratch("fold");
+    let csv = write(
+        &dir,
+        "year.csv",
+        "candidate,stage,outcome,ethnicity\nA,sift,passed,White\nB,sift,failed,white\nC,sift,passed,Black\n",
+    );
+    let r = run(&["--csv", &csv, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "warning: column ethnicity: labels \\\"White\\\" and \\\"white\\\" differ only by case"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["--csv", &csv, "--json", "--fold-labels"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["stages"][0]["groups"].as_array().unwrap().len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -234,6 +234,7 @@ impl Reader {
             rows_set_aside,
             set_aside,
             stage_order,
+            label_warnings: std::mem::take(&mut self.label_warnings),
         };
         Ok(Settled {
             reader: self,
