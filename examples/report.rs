@@ -366,6 +366,22 @@ fn input_job(args: &Args, path: &Path) -> Result<Job, String> {
     if let (Some(apps), Some(_)) = (&prepared.applications, &args.by) {
         check_by_records(apps, &options.breakdown)?;
     }
+    if prepared.applications.is_none() && options.breakdown != prepared.options.breakdown {
+        let names = |b: &Breakdown| {
+            b.characteristics()
+                .iter()
+                .map(|c| c.name().to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(format!(
+            "{}: --by {}: the counts in this file are by [{}], and counts cannot be regrouped: expected --by {} or no --by (candidate records can be regrouped by any breakdown)",
+            path.display(),
+            names(&options.breakdown),
+            names(&prepared.options.breakdown),
+            names(&prepared.options.breakdown)
+        ));
+    }
     let counts = match &prepared.applications {
         // Candidate records can be regrouped by any breakdown.
         Some(apps) if options.breakdown != prepared.options.breakdown => {

@@ -261,6 +261,8 @@ impl ReportInput {
                 problem(nothing("\"counts\" holds no records"))?;
             }
             let own = records_breakdown(&records, spec.breakdown.as_ref())?;
+            same_shape(&records, &own, "counts")?;
+            agrees(spec.breakdown.as_ref(), &own)?;
             let counts = FunnelCounts::from_records(&pipeline, &own, records)?;
             for flow in counts.flow_problems() {
                 problem(flow)?;
@@ -277,6 +279,7 @@ impl ReportInput {
                 problem(nothing("\"strata\" holds no strata"))?;
             }
             let own = records_breakdown(&first, spec.breakdown.as_ref())?;
+            agrees(spec.breakdown.as_ref(), &own)?;
             let mut total = FunnelCounts::empty(&pipeline, &own);
             let mut names = HashSet::new();
             for s in inputs {
@@ -291,6 +294,7 @@ impl ReportInput {
                         s.name
                     )))?;
                 }
+                same_shape(&s.counts, &own, &format!("stratum {:?} counts", s.name))?;
                 let counts = FunnelCounts::from_records(&pipeline, &own, s.counts)?;
                 for flow in counts.flow_problems() {
                     problem(Error::InvalidInput {
@@ -334,6 +338,58 @@ impl ReportInput {
             representation,
             notes,
         })
+    }
+}
+
+/// Every record's group has the breakdown's characteristics, or the first
+/// that does not is named by its place, its stage and both shapes.
+fn same_shape(records: &[CountRecord], own: &Breakdown, what: &str) -> Result<()> {
+    let names = |b: &[&str]| b.join(", ");
+    let expected: Vec<&str> = own.characteristics().iter().map(|c| c.name()).collect();
+    let mut sorted = expected.clone();
+    sorted.sort_unstable();
+    for (i, r) in records.iter().enumerate() {
+        let found: Vec<&str> = r.group.entries().map(|(c, _)| c.name()).collect();
+        let mut same = found.clone();
+        same.sort_unstable();
+        if same != sorted {
+            return Err(Error::InvalidInput {
+                reason: format!(
+                    "{what} record {} (stage {}, group {}) is by [{}], but the first record is by [{}]: expected every record by the same characteristics",
+                    i + 1,
+                    r.stage,
+                    r.group,
+                    names(&found),
+                    names(&expected)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The breakdown `analysis` asks for is the counts' own: aggregated counts
+/// cannot be regrouped.
+fn agrees(asked: Option<&Breakdown>, own: &Breakdown) -> Result<()> {
+    match asked {
+        Some(asked) if asked != own => {
+            let names = |b: &Breakdown| {
+                b.characteristics()
+                    .iter()
+                    .map(|c| c.name().to_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            Err(Error::InvalidInput {
+                reason: format!(
+                    "\"analysis\".\"breakdown\" is [{}], but the counts records are by [{}]: expected the counts' own breakdown, as counts cannot be regrouped (leave \"breakdown\" out, or give counts by [{}])",
+                    names(asked),
+                    names(own),
+                    names(asked)
+                ),
+            })
+        }
+        _ => Ok(()),
     }
 }
 

@@ -391,3 +391,44 @@ fn labels_differing_only_by_case_are_a_warning_and_can_be_folded() {
     assert_eq!(v["stages"][0]["groups"].as_array().unwrap().len(), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_breakdown_mismatch_names_the_file_the_record_and_a_way_out() {
+    let dir = scratch("mismatch");
+    let counts = fixture("counts.json");
+    let path = counts.to_str().unwrap();
+    fails_with(
+        &["--input", path, "--by", "sex"],
+        &format!(
+            "{path}: --by sex: the counts in this file are by [ethnicity], and counts cannot be regrouped: expected --by ethnicity or no --by"
+        ),
+    );
+    let good = std::fs::read_to_string(&counts).unwrap();
+    let record = write(
+        &dir,
+        "record.json",
+        &good.replacen(
+            "{\"stage\": \"interview\", \"group\": {\"ethnicity\": \"Mixed\"}",
+            "{\"stage\": \"interview\", \"group\": {\"ethnicity\": \"Mixed\", \"sex\": \"male\"}",
+            1,
+        ),
+    );
+    fails_with(
+        &["--input", &record],
+        "record.json: invalid input: counts record 14 (stage interview, group ethnicity=Mixed, sex=male) is by [ethnicity, sex], but the first record is by [ethnicity]",
+    );
+    let analysis = write(
+        &dir,
+        "analysis.json",
+        &good.replacen(
+            "\"breakdown\": [\"ethnicity\"]",
+            "\"breakdown\": [\"sex\"]",
+            1,
+        ),
+    );
+    fails_with(
+        &["--input", &analysis],
+        "analysis.json: invalid input: \"analysis\".\"breakdown\" is [sex], but the counts records are by [ethnicity]: expected the counts' own breakdown, as counts cannot be regrouped (leave \"breakdown\" out, or give counts by [sex])",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
