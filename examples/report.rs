@@ -16,6 +16,8 @@
 #[path = "common/synthetic.rs"]
 mod synthetic;
 
+use std::ffi::OsString;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,8 +26,8 @@ use positive_action::interventions::{EvaluationOptions, InterventionEvaluation, 
 use positive_action::io::{CsvOptions, Mode, StageOrder, count_csv_path};
 use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions};
 use positive_action::{
-    Applications, Breakdown, Counting, Funnel, FunnelCounts, Group, ImpactOptions, RateBasis,
-    ReferencePolicy,
+    Applications, Breakdown, Counting, Error, Funnel, FunnelCounts, Group, ImpactOptions,
+    RateBasis, ReferencePolicy,
 };
 
 const HELP: &str = "\
@@ -43,6 +45,10 @@ INPUT:
     --csv FILE.csv           long format: candidate, stage, outcome[, date][, interventions], characteristics...
     --stages a,b,c           stage order for CSV input (otherwise inferred)
     --lenient                set bad rows and journeys aside (reported) instead of stopping
+    --fold-labels            count labels that differ only by case or invisible
+                             characters (White, white) as one group (CSV input)
+    A FILE that is a FIFO is read until its writer closes it; with no writer
+    the report waits, as cat does (there is no time-out).
 
 ANALYSIS:
     --by sex,ethnicity       breakdown; intersectional when more than one is given
@@ -72,6 +78,7 @@ struct Args {
     json: bool,
     svg: Option<PathBuf>,
     lenient: bool,
+    fold_labels: bool,
     help: bool,
 }
 
@@ -112,13 +119,37 @@ fn parse_reference(value: &str) -> Result<ReferencePolicy, String> {
     ))
 }
 
-fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, String> {
+fn parse_args(raw: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
     let mut args = Args::default();
+    // Arguments are read as the OS gives them: one that is not UTF-8 (a
+    // file name with byte 0xFF) is named, not a panic.
+    let raw: Vec<String> = raw
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            a.into_string().map_err(|a| {
+                format!(
+                    "argument {} ({:?}) is not valid UTF-8: expected UTF-8 text; rename the file or give it another way",
+                    i + 1,
+                    a.to_string_lossy()
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
     let mut it = raw.into_iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
             _ => (arg.clone(), None),
+        };
+        // A switch takes no value: `--lenient=no` must not turn it on.
+        let switch = |name: &str| -> Result<bool, String> {
+            match &inline {
+                Some(v) => Err(format!(
+                    "{name} takes no value, but was given {v:?}: expected {name} alone, or leave it out"
+                )),
+                None => Ok(true),
+            }
         };
         let mut value = |name: &str| -> Result<String, String> {
             inline
@@ -153,16 +184,35 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, String> {
                 args.min_cell = Some(parse_number("--min-cell", &value("--min-cell")?)?)
             }
             "--svg" => args.svg = Some(value("--svg")?.into()),
-            "--json" => args.json = true,
-            "--lenient" => args.lenient = true,
-            "--help" | "-h" => args.help = true,
+            "--json" => args.json = switch("--json")?,
+            "--lenient" => args.lenient = switch("--lenient")?,
+            "--fold-labels" => args.fold_labels = switch("--fold-labels")?,
+            "--help" | "-h" => args.help = switch("--help")?,
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
     }
     if args.input.is_some() && args.csv.is_some() {
         return Err("give --input or --csv, not both".to_owned());
     }
+    if let (Some(svg), Some(input)) = (&args.svg, args.input.as_ref().or(args.csv.as_ref())) {
+        if same_file(svg, input) {
+            return Err(format!(
+                "--svg {} is the input file: expected another path for the chart, so the input is not overwritten",
+                svg.display()
+            ));
+        }
+    }
     Ok(args)
+}
+
+/// Whether two paths name one file: the same path, or (when both exist)
+/// the same file by its canonical path.
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 /// Applies command-line options over the input's or the defaults.
@@ -190,8 +240,26 @@ fn options(args: &Args, base: ReportOptions) -> Result<ReportOptions, String> {
     Ok(o)
 }
 
+/// Reads a JSON input file. Its errors use the words the CSV reader's do:
+/// `cannot read json file "PATH": REASON`.
 fn read_file(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let cannot = |reason: String| {
+        format!(
+            "cannot read json file {:?}: {reason}",
+            path.display().to_string()
+        )
+    };
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(cannot("is a directory: expected a json file".to_owned()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        let reason = e.to_string();
+        let mut chars = reason.chars();
+        cannot(match chars.next() {
+            Some(c) => c.to_lowercase().chain(chars).collect(),
+            None => reason,
+        })
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{} is not UTF-8 text (invalid byte at offset {}): expected a JSON file",
@@ -256,6 +324,38 @@ fn default_jobs(args: &Args) -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
+/// `--by` over candidate records: every characteristic named must be one
+/// some candidate's profile gives, or everyone would silently be "not
+/// recorded".
+fn check_by_records(apps: &Applications, breakdown: &Breakdown) -> Result<(), String> {
+    let mut known: Vec<&str> = Vec::new();
+    for candidate in apps.candidates() {
+        for c in candidate.profile.characteristics() {
+            if !known.contains(&c.name()) {
+                known.push(c.name());
+            }
+        }
+    }
+    for wanted in breakdown.characteristics() {
+        if !known.contains(&wanted.name()) {
+            return Err(format!(
+                "--by: no candidate's profile has the characteristic {:?}: expected one of {}",
+                wanted.name(),
+                if known.is_empty() {
+                    "(the profiles name none)".to_owned()
+                } else {
+                    known
+                        .iter()
+                        .map(|k| format!("{k:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn input_job(args: &Args, path: &Path) -> Result<Job, String> {
     let text = read_file(path)?;
     let input = ReportInput::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -263,6 +363,25 @@ fn input_job(args: &Args, path: &Path) -> Result<Job, String> {
         .prepare(args.lenient)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let options = options(args, prepared.options.clone())?;
+    if let (Some(apps), Some(_)) = (&prepared.applications, &args.by) {
+        check_by_records(apps, &options.breakdown)?;
+    }
+    if prepared.applications.is_none() && options.breakdown != prepared.options.breakdown {
+        let names = |b: &Breakdown| {
+            b.characteristics()
+                .iter()
+                .map(|c| c.name().to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(format!(
+            "{}: --by {}: the counts in this file are by [{}], and counts cannot be regrouped: expected --by {} or no --by (candidate records can be regrouped by any breakdown)",
+            path.display(),
+            names(&options.breakdown),
+            names(&prepared.options.breakdown),
+            names(&prepared.options.breakdown)
+        ));
+    }
     let counts = match &prepared.applications {
         // Candidate records can be regrouped by any breakdown.
         Some(apps) if options.breakdown != prepared.options.breakdown => {
@@ -274,6 +393,7 @@ fn input_job(args: &Args, path: &Path) -> Result<Job, String> {
         .map_err(|e| e.to_string())?
         .with_representation(prepared.representation);
     report.load = prepared.load;
+    report.notes.extend(prepared.notes);
     Ok(Job {
         funnel: prepared
             .applications
@@ -285,8 +405,7 @@ fn input_job(args: &Args, path: &Path) -> Result<Job, String> {
 
 fn run(args: Args) -> Result<(), String> {
     if args.help {
-        print!("{HELP}");
-        return Ok(());
+        return print(HELP);
     }
     if args.stages.is_some() && args.csv.is_none() {
         return Err("--stages applies to --csv input only".to_owned());
@@ -301,7 +420,7 @@ fn run(args: Args) -> Result<(), String> {
         let report = &jobs[0].report;
         let text =
             serde_json::to_string_pretty(report).map_err(|e| format!("cannot write json: {e}"))?;
-        println!("{text}");
+        print(&format!("{text}\n"))?;
         if jobs.len() > 1 {
             eprintln!(
                 "note: --json prints the first pipeline's report ({})",
@@ -309,6 +428,7 @@ fn run(args: Args) -> Result<(), String> {
             );
         }
     } else {
+        let mut out = String::new();
         for job in &jobs {
             // The funnel view shows unsuppressed counts: only without
             // --min-cell, for the analyst's own eyes.
@@ -316,10 +436,11 @@ fn run(args: Args) -> Result<(), String> {
                 let funnel = Funnel::new(counts, job.report.options.rate_basis)
                     .map_err(|e| e.to_string())?
                     .with_stage_times(times);
-                println!("{funnel}");
+                out.push_str(&format!("{funnel}\n"));
             }
-            println!("{}", job.report);
+            out.push_str(&format!("{}\n", job.report));
         }
+        print(&out)?;
     }
     if let Some(path) = &args.svg {
         std::fs::write(path, jobs[0].report.to_svg())
@@ -327,6 +448,22 @@ fn run(args: Args) -> Result<(), String> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// Prints to stdout. A reader that has gone away (`report --json | head
+/// -1`) is not an error: the output is simply no longer wanted, so the rest
+/// is dropped quietly, as `cat` and `grep` do.
+fn print(text: &str) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
@@ -337,6 +474,7 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     if args.lenient {
         csv = csv.mode(Mode::Lenient);
     }
+    csv = csv.fold_labels(args.fold_labels);
     // Progress on stderr, for large files only: a small file's one error
     // line stays the only line.
     csv = csv.progress(500_000, |p| {
@@ -355,12 +493,34 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     };
     let options = options(args, defaults)?;
     // Counts straight from the CSV: the report needs no candidate records.
-    let counted = count_csv_path(path, &csv, &options.breakdown, Counting::Applications)
-        .map_err(|e| e.to_string())?;
+    let mut options = options;
+    let mut fallback = None;
+    let counted = match count_csv_path(path, &csv, &options.breakdown, Counting::Applications) {
+        // The default breakdown, in a file without its column: report all
+        // candidates together and say so. A breakdown asked for with --by
+        // is an error that lists the columns there are.
+        Err(Error::InFile { error, .. })
+            if args.by.is_none() && matches!(*error, Error::UnknownBreakdownColumn { .. }) =>
+        {
+            fallback = Some(error.to_string());
+            options.breakdown = Breakdown::default();
+            count_csv_path(path, &csv, &options.breakdown, Counting::Applications)
+        }
+        other => other,
+    }
+    .map_err(|e| e.to_string())?;
     let counts = &counted.counts;
     let mut report = Report::new(counts, &options, &[]).map_err(|e| e.to_string())?;
     let l = &counted.load;
     report.load = Some(LoadSummary::from(l));
+    for warning in &l.label_warnings {
+        report.notes.push(format!("warning: {warning}"));
+    }
+    if let Some(why) = fallback {
+        report.notes.push(format!(
+            "no breakdown: the default one cannot be used ({why}); the report is of all candidates together, give --by to break it down"
+        ));
+    }
     report.notes.push(format!(
         "loaded {} rows from {}: {} used, {} set aside; stage order {}",
         l.rows_read,
@@ -369,6 +529,8 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
         l.rows_set_aside,
         match l.stage_order {
             StageOrder::Given => "given",
+            StageOrder::InferredWithTies =>
+                "inferred, with stages no candidate went between in the order they first appear (give --stages)",
             _ => "inferred from the candidates' sequences",
         }
     ));
@@ -379,7 +541,7 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let args = match parse_args(std::env::args_os().skip(1)) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("error: {e}");

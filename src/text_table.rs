@@ -11,13 +11,44 @@ pub(crate) struct TextTable {
 impl TextTable {
     pub(crate) fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {
         Self {
-            rows: vec![header.into_iter().map(Into::into).collect()],
+            rows: vec![header.into_iter().map(|c| escape(c.into())).collect()],
         }
     }
 
+    /// A row; each cell's control and invisible characters are escaped.
     pub(crate) fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(cells.into_iter().map(escape).collect());
     }
+}
+
+/// Whether a character would act on a terminal, or be invisible, rather
+/// than print: control characters (ANSI escapes, NUL, line breaks) and the
+/// zero-width and direction-changing format characters.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+        )
+}
+
+/// A cell as it may be printed: every hidden character as `\u{..}`, as
+/// Rust writes it, so a label from outside (a CSV cell) cannot move the
+/// cursor, clear the screen, break a row or hide a difference between two
+/// labels. A cell with nothing hidden is returned as it is.
+pub(crate) fn escape(cell: String) -> String {
+    if !cell.chars().any(hidden) {
+        return cell;
+    }
+    let mut out = String::with_capacity(cell.len() + 8);
+    for c in cell.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl fmt::Display for TextTable {
@@ -66,4 +97,22 @@ pub(crate) fn percent(rate: Option<f64>) -> String {
 /// A number with a fixed number of decimals, or "n/a".
 pub(crate) fn decimal(value: Option<f64>, places: usize) -> String {
     value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.places$}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_invisible_characters_are_escaped_in_cells() {
+        let mut table = TextTable::new(["group", "n"]);
+        table.row(vec!["a\u{1b}[2Jb\0c\nd".to_owned(), "1".to_owned()]);
+        table.row(vec!["Black\u{200B}".to_owned(), "2".to_owned()]);
+        let text = table.to_string();
+        assert!(text.contains("a\\u{1b}[2Jb\\u{0}c\\u{a}d"), "{text}");
+        assert!(text.contains("Black\\u{200b}"), "{text}");
+        assert!(!text.contains('\u{1b}') && !text.contains('\0'));
+        // Header, rule and two rows: the newline did not make a fifth line.
+        assert_eq!(text.lines().count(), 4, "{text}");
+    }
 }

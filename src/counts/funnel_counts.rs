@@ -648,6 +648,62 @@ impl FunnelCounts {
         &self.cells[group * self.stages() + stage]
     }
 
+    /// The places where these counts describe a funnel that cannot have
+    /// happened: a group in which more candidates reached a stage (entered
+    /// it or were exempt from it) than passed or were exempt from the stage
+    /// before. Every candidate at a stage came through the one before, so
+    /// reached(s + 1) <= passed(s) + exempt(s) for any real funnel; counts
+    /// of candidate records always satisfy it.
+    ///
+    /// Counts read from outside (aggregated JSON, a spreadsheet) may not:
+    /// the report input makes a problem here an error in strict mode and a
+    /// note in lenient mode. Each problem is an [`Error::ImpossibleFlow`]
+    /// naming the group, both stages and both figures, in group order.
+    ///
+    /// ```
+    /// use positive_action::{CountRecord, Breakdown, FunnelCounts, Group, Pipeline, PipelineKind};
+    ///
+    /// let pipeline = Pipeline::new("PC 2025", PipelineKind::Recruitment, ["sift", "interview"])?;
+    /// let breakdown = Breakdown::parse(["sex"])?;
+    /// let female = Group::parse([("sex", "female")])?;
+    /// let counts = FunnelCounts::from_records(&pipeline, &breakdown, [
+    ///     CountRecord::new("sift".parse()?, female.clone(), 10, 5),
+    ///     CountRecord::new("interview".parse()?, female, 12, 0),
+    /// ])?;
+    /// let problems = counts.flow_problems();
+    /// assert_eq!(problems.len(), 1);
+    /// assert!(problems[0].to_string().contains("12 reached stage interview"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn flow_problems(&self) -> Vec<Error> {
+        let stages = self.stages();
+        let mut problems = Vec::new();
+        for (g, group) in self.groups.iter().enumerate() {
+            for s in 1..stages {
+                let before = self.cell(s - 1, g);
+                let here = self.cell(s, g);
+                // u128: the sums of two u64 counts cannot overflow it.
+                let came = u128::from(before.passed) + u128::from(before.exempt);
+                let reached = u128::from(here.passed)
+                    + u128::from(here.failed)
+                    + u128::from(here.withdrew)
+                    + u128::from(here.pending)
+                    + u128::from(here.exempt);
+                if reached > came {
+                    let saturate = |n: u128| u64::try_from(n).unwrap_or(u64::MAX);
+                    problems.push(Error::ImpossibleFlow {
+                        group: group.to_string(),
+                        stage: self.pipeline.stages()[s].to_string(),
+                        entered: saturate(reached),
+                        previous: self.pipeline.stages()[s - 1].to_string(),
+                        before: saturate(came),
+                    });
+                }
+            }
+        }
+        problems
+    }
+
     /// The counts of one stage summed over every group.
     ///
     /// # Errors

@@ -237,7 +237,7 @@ pub enum Error {
         group: String,
     },
     /// An option is outside its range.
-    #[error("{name} = {value} is out of range: expected {expected}")]
+    #[error("{name} is {value}: expected {expected}")]
     InvalidOption {
         /// The option's name.
         name: &'static str,
@@ -540,6 +540,55 @@ pub enum Error {
         /// Every row set aside, in line order (lenient mode).
         set_aside: Vec<SetAside>,
     },
+    /// The inferred stage order is not the only one the journeys allow:
+    /// two neighbouring stages are never taken one straight after the
+    /// other, so the rows' order in the file would decide between them.
+    #[error(
+        "stage order is ambiguous: no candidate goes from {first} straight to {second} or back, so the order of the rows would decide it (inferred: {}); give the stage order explicitly (--stages in the report example)",
+        order.join(", ")
+    )]
+    AmbiguousStageOrder {
+        /// The stage first in the order inferred.
+        first: String,
+        /// The stage after it, which could come before it.
+        second: String,
+        /// The order inferred, by first appearance where tied.
+        order: Vec<String>,
+    },
+    /// A breakdown names a characteristic no column of the input holds
+    /// (a typo, or a reserved column such as `date`).
+    #[error(
+        "the breakdown names {column:?}, {}: expected one of the characteristic columns {}",
+        if *reserved { "a column with a meaning of its own, not a characteristic" } else { "which no column of the input is called, in any case" },
+        list_names(columns)
+    )]
+    UnknownBreakdownColumn {
+        /// The characteristic as the breakdown names it.
+        column: String,
+        /// Whether it names a reserved column (candidate, stage, outcome,
+        /// date, interventions, application).
+        reserved: bool,
+        /// The characteristic columns there are.
+        columns: Vec<String>,
+    },
+    /// The counts describe a funnel that cannot have happened: more
+    /// candidates entered a stage than passed (or were exempt from) the
+    /// stage before.
+    #[error(
+        "group {group}: {entered} reached stage {stage} (entered or exempt), but only {before} passed or were exempt from {previous}, the stage before: expected no more candidates at a stage than came through the one before"
+    )]
+    ImpossibleFlow {
+        /// The group.
+        group: String,
+        /// The stage entered.
+        stage: String,
+        /// Entered plus exempt at it.
+        entered: u64,
+        /// The stage before.
+        previous: String,
+        /// Passed plus exempt at the stage before.
+        before: u64,
+    },
     /// An error in a named input file.
     #[error("{path}: {error}")]
     InFile {
@@ -750,6 +799,9 @@ impl Error {
             Self::CsvSameCandidate { .. } => "csv_same_candidate",
             Self::ContradictoryStageOrder { .. } => "contradictory_stage_order",
             Self::CsvNoRows { .. } => "csv_no_rows",
+            Self::AmbiguousStageOrder { .. } => "ambiguous_stage_order",
+            Self::UnknownBreakdownColumn { .. } => "unknown_breakdown_column",
+            Self::ImpossibleFlow { .. } => "impossible_flow",
             Self::InFile { .. } => "in_file",
             Self::UnknownTargetStage { .. } => "unknown_target_stage",
             Self::InvalidIntervention { .. } => "invalid_intervention",
@@ -792,6 +844,20 @@ pub struct Refusal {
     pub rule: String,
     /// What would be lawful instead.
     pub instead: String,
+}
+
+/// Names for a message: quoted, at most 20, with how many more.
+fn list_names(names: &[String]) -> String {
+    if names.is_empty() {
+        return "(there are none)".to_owned();
+    }
+    let shown: Vec<String> = names.iter().take(20).map(|n| format!("{n:?}")).collect();
+    let more = names.len().saturating_sub(20);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }
 
 fn candidate_prefix(candidate: &Option<CandidateId>) -> String {

@@ -338,7 +338,7 @@ impl ImpactAnalysis {
             )?);
         }
         let bottom_rows = bottom_line_tallies(counts)?;
-        let bottom_line = analyse(
+        let mut bottom_line = analyse(
             "bottom_line",
             counts.groups(),
             &bottom_rows,
@@ -347,6 +347,7 @@ impl ImpactAnalysis {
                 "the bottom line is passed at the last stage over entered at the first, whatever the rate basis",
             ),
         )?;
+        explain_bottom_line(counts, &mut bottom_line);
         let decomposition = crate::impact::decomposition::decompose(
             counts,
             &bottom_line,
@@ -374,6 +375,35 @@ impl ImpactAnalysis {
                     .map(move |g| (s, g))
             })
             .collect()
+    }
+}
+
+/// Puts right what the shared per-stage analysis cannot know of the bottom
+/// line: its `entered` is the number who entered the first stage (not the
+/// sum of every exit), and a group with more candidates passing the last
+/// stage than entered the first (more entered some stage than passed the
+/// one before) gets a note that says so, in place of "no candidate to rate".
+fn explain_bottom_line(counts: &FunnelCounts, bottom_line: &mut StageImpact) {
+    let last = counts.stages() - 1;
+    let stages = counts.pipeline().stages();
+    for (g, row) in bottom_line.groups.iter_mut().enumerate() {
+        let entered = counts.cell(0, g).entered();
+        let passed = counts.cell(last, g).passed;
+        row.entered = entered;
+        if passed > entered {
+            let vague = format!(
+                "{}: no candidate to rate, so every figure is undefined",
+                row.group
+            );
+            let why = format!(
+                "{}: {passed} passed the last stage ({}) but only {entered} entered the first ({}), so more candidates entered some stage than passed the one before; the bottom-line rate is undefined, as these counts are not one funnel",
+                row.group, stages[last], stages[0]
+            );
+            match bottom_line.notes.iter_mut().find(|n| **n == vague) {
+                Some(note) => *note = why,
+                None => bottom_line.notes.push(why),
+            }
+        }
     }
 }
 
@@ -509,6 +539,26 @@ pub(crate) fn analyse(
         } else {
             reference_tally
         };
+        // Past 2^53 a count is no longer exact in f64, so the tests are
+        // not computed; the counts, the rate and the impact ratio (an exact
+        // comparison of integers) are kept, and the note says which figures
+        // are dropped.
+        let total = u128::from(row.considered) + u128::from(comparison.considered);
+        if total > u128::from(crate::stats::MAX_TOTAL) {
+            g.impact_ratio = rate_ratio(
+                row.selected,
+                row.considered,
+                reference_tally.selected,
+                reference_tally.considered,
+            );
+            g.adverse_impact = !g.unknown && g.impact_ratio.is_some_and(|r| r < options.threshold);
+            notes.push(format!(
+                "{group}: not given: the interval, every test, the effect sizes and the shortfalls, as the comparison counts {total} candidates, past 2^53 = {}, the largest counted exactly; the counts, rate and impact ratio are given",
+                crate::stats::MAX_TOTAL
+            ));
+            out.push(g);
+            continue;
+        }
         let table = TwoByTwo::new(
             row.selected,
             row.considered.saturating_sub(row.selected),

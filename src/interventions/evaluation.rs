@@ -1796,7 +1796,7 @@ mod tests {
         ]));
         assert_eq!(
             overlap.validate().unwrap_err().to_string(),
-            "stratification = periods \"a\" and \"b\" overlap is out of range: expected periods that do not overlap"
+            "stratification is periods \"a\" and \"b\" overlap: expected periods that do not overlap"
         );
         let twice = EvaluationOptions::new().stratification(Stratification::Periods(vec![
             p("a", (2024, 1, 1), (2024, 6, 29)),

@@ -8,7 +8,7 @@
 //! Rows are kept as small fixed-size records; journeys are settled,
 //! checked and then built or counted once every row is in ([`settle`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
 use std::io::Read;
@@ -62,6 +62,11 @@ pub enum StageOrder {
     Given,
     /// Inferred from the order candidates went through the stages.
     Inferred,
+    /// Inferred, but the journeys leave two neighbouring stages unordered
+    /// (no candidate went from one straight to the other), so they keep
+    /// the order they first appear in the file. Lenient mode only: strict
+    /// mode refuses with [`Error::AmbiguousStageOrder`](crate::Error::AmbiguousStageOrder).
+    InferredWithTies,
 }
 
 /// How far a load has read, passed to the [`CsvOptions::progress`]
@@ -114,6 +119,7 @@ pub struct CsvOptions {
     kind: PipelineKind,
     mode: Mode,
     progress: Option<ProgressHook>,
+    fold_labels: bool,
 }
 
 impl CsvOptions {
@@ -126,6 +132,7 @@ impl CsvOptions {
             kind: PipelineKind::Recruitment,
             mode: Mode::Strict,
             progress: None,
+            fold_labels: false,
         }
     }
 
@@ -165,6 +172,27 @@ impl CsvOptions {
     /// Strict (the default) or lenient.
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
+        self
+    }
+
+    /// Treat category labels that differ only by case or by invisible
+    /// characters ("White" and "white", "Black" and "Black" followed by a
+    /// zero-width space) as one category, spelled as first seen. Without
+    /// it they stay separate groups. Either way
+    /// [`LoadReport::label_warnings`] names each such pair.
+    ///
+    /// ```
+    /// use positive_action::io::{CsvOptions, read_csv};
+    ///
+    /// let csv = "candidate,stage,outcome,ethnicity\nA,sift,passed,White\nB,sift,failed,white\n";
+    /// let apart = read_csv(csv.as_bytes(), &CsvOptions::new())?;
+    /// assert_eq!(apart.load.label_warnings.len(), 1);
+    /// let folded = read_csv(csv.as_bytes(), &CsvOptions::new().fold_labels(true))?;
+    /// assert!(folded.load.label_warnings[0].ends_with("counted as one, spelled as first seen"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fold_labels(mut self, fold: bool) -> Self {
+        self.fold_labels = fold;
         self
     }
 
@@ -213,6 +241,7 @@ impl fmt::Debug for CsvOptions {
             .field("name", &self.name)
             .field("kind", &self.kind)
             .field("mode", &self.mode)
+            .field("fold_labels", &self.fold_labels)
             .field("progress_every", &self.progress.as_ref().map(|p| p.every))
             .finish()
     }
@@ -232,6 +261,15 @@ pub struct LoadReport {
     pub rows_set_aside: u64,
     /// Each row set aside, in line order.
     pub set_aside: Vec<SetAside>,
+    /// Category labels of one column that differ only by case or by
+    /// invisible characters, and so are separate groups (or, with
+    /// [`CsvOptions::fold_labels`], were folded into the first spelling):
+    /// one warning per pair, the labels escaped, at most 20.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub label_warnings: Vec<String>,
     /// Where the stage order came from.
     pub stage_order: StageOrder,
 }
@@ -484,11 +522,14 @@ fn count(
     breakdown: &Breakdown,
     counting: Counting,
 ) -> Result<CsvCounts> {
-    let combos = settle::Combos::new(&reader, breakdown);
+    let (combos, missing) = settle::Combos::new(&reader, breakdown);
     let while_checking = (counting == Counting::Applications).then_some(&combos);
-    reader
-        .settle(pipeline_name(options), &options.kind, while_checking)?
-        .count(breakdown, counting, &combos)
+    let settled = reader.settle(pipeline_name(options), &options.kind, while_checking)?;
+    // After the rows' errors, as reading the records reports them.
+    if let Some(error) = missing {
+        return Err(error);
+    }
+    settled.count(breakdown, counting, &combos)
 }
 
 /// What [`count_csv`] gives: counts, stage times and the load report.
@@ -516,6 +557,15 @@ fn from_path<T>(
         line: None,
         reason: lowercase_first(&e.to_string()),
     })?;
+    // A directory opens on some systems and fails at the first read; say
+    // what it is, in the words a missing file gets.
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::CsvIo {
+            path: Some(shown),
+            line: None,
+            reason: "is a directory: expected a csv file".to_owned(),
+        });
+    }
     let named;
     let options = if options.name.is_none() {
         let stem = path
@@ -576,7 +626,9 @@ fn read(
             )?),
             Order::Pipeline(pipeline) => Some(pipeline.clone()),
         };
-        Ok(Reader::new(columns, given, options.mode))
+        let mut reader = Reader::new(columns, given, options.mode);
+        reader.fold_labels = options.fold_labels;
+        Ok(reader)
     };
     let decoding = batch::Decoding {
         hook: options.progress.as_ref(),
@@ -592,6 +644,25 @@ fn read(
 }
 
 /// The header: which column is which.
+/// Zero-width and direction-changing characters: invisible in a label.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// The columns with a meaning of their own, which are never
+/// characteristics (in lower case, as the header is matched).
+pub(super) const RESERVED: [&str; 6] = [
+    "candidate",
+    "stage",
+    "outcome",
+    "date",
+    "interventions",
+    "application",
+];
+
 #[derive(Debug)]
 struct Columns {
     count: usize,
@@ -610,7 +681,9 @@ struct Columns {
 impl Columns {
     fn parse(header: &Fields<'_>) -> Result<Self> {
         let mut names = Vec::with_capacity(header.len());
-        let mut lowered: Vec<String> = Vec::with_capacity(header.len());
+        // A set, not a list: a header of tens of thousands of columns must
+        // not take a quadratic scan to check for repeats.
+        let mut lowered: HashSet<String> = HashSet::with_capacity(header.len());
         let (mut candidate, mut stage, mut outcome) = (None, None, None);
         let (mut date, mut interventions, mut application) = (None, None, None);
         let mut characteristics = Vec::new();
@@ -649,7 +722,7 @@ impl Columns {
                 _ => characteristics.push((i, Characteristic::new(name)?)),
             }
             names.push(name.to_owned());
-            lowered.push(lower);
+            lowered.insert(lower);
         }
         let missing = |column| Error::CsvMissingColumn {
             column,
@@ -756,6 +829,14 @@ struct Reader {
     stage_index: HashMap<String, u16>,
     outcomes: Interner<Outcome>,
     /// Per characteristic column: raw bytes to a category id, and the
+    /// Whether labels differing only by case or invisible characters are
+    /// one category.
+    fold_labels: bool,
+    /// Per characteristic column: each label folded (lower case, invisible
+    /// characters removed) to the id of its first spelling.
+    folded: Vec<HashMap<String, u32>>,
+    /// Warnings of labels that differ only by case or invisible characters.
+    label_warnings: Vec<String>,
     /// categories by id (0 is "no category given").
     category_raw: Vec<Interner<u32>>,
     categories: Vec<Vec<Category>>,
@@ -837,6 +918,9 @@ impl Reader {
             grouped: true,
             set_aside: Vec::new(),
             rows_read: 0,
+            fold_labels: false,
+            folded: vec![HashMap::new(); n],
+            label_warnings: Vec::new(),
         }
     }
 
@@ -884,6 +968,9 @@ impl Reader {
         (self.reasons.len() - 1) as u32
     }
 
+    // A problem is built only for a bad row, off the hot path: its size
+    // costs nothing on good rows.
+    #[allow(clippy::result_large_err)]
     fn row(&mut self, record: &Fields<'_>, line: u64) -> Result<(), Problem> {
         let row_problem = |error| Problem {
             error,
@@ -1027,6 +1114,9 @@ impl Reader {
     }
 
     /// The row's journey, created on first sight of its key.
+    // A problem is built only for a bad row, off the hot path: its size
+    // costs nothing on good rows.
+    #[allow(clippy::result_large_err)]
     fn journey_of(&mut self, record: &Fields<'_>, line: u64) -> Result<u32, Problem> {
         let raw = field(record, self.columns.candidate).trim_ascii();
         let application = self
@@ -1237,6 +1327,8 @@ impl Reader {
             0
         } else if let Some(&id) = self.category_index[k].get(&category) {
             id
+        } else if let Some(id) = self.same_but_for_case(k, &category) {
+            id
         } else {
             // No more categories than rows, which are capped below u32::MAX.
             let id = self.categories[k].len() as u32;
@@ -1246,6 +1338,43 @@ impl Reader {
         };
         self.category_raw[k].insert(raw, id);
         Ok(id)
+    }
+
+    /// A new declared label that differs from a known one of column `k`
+    /// only by case or invisible characters: the known one's id when
+    /// folding (and, when not, a warning, once per pair).
+    fn same_but_for_case(&mut self, k: usize, category: &Category) -> Option<u32> {
+        if category.is_unknown() {
+            return None;
+        }
+        let key: String = category
+            .label()
+            .chars()
+            .filter(|c| !invisible(*c))
+            .flat_map(char::to_lowercase)
+            .collect();
+        let Some(&id) = self.folded[k].get(&key) else {
+            // Ids are assigned in order: the next one is this label's.
+            let next = self.categories[k].len() as u32;
+            self.folded[k].insert(key, next);
+            return None;
+        };
+        let first = self.categories[k].get(id as usize)?.label().to_owned();
+        let escape = |l: &str| -> String { l.chars().flat_map(char::escape_debug).collect() };
+        if self.label_warnings.len() < 20 {
+            self.label_warnings.push(format!(
+                "column {}: labels \"{}\" and \"{}\" differ only by case or invisible characters; {}",
+                self.columns.name(self.columns.characteristics[k].0),
+                escape(&first),
+                escape(category.label()),
+                if self.fold_labels {
+                    "counted as one, spelled as first seen"
+                } else {
+                    "counted as two groups (fold_labels, or --fold-labels in the report, counts them as one)"
+                }
+            ));
+        }
+        self.fold_labels.then_some(id)
     }
 
     fn interventions(&mut self, raw: &[u8]) -> Result<u32, CellError> {
@@ -1424,7 +1553,7 @@ impl Reader {
         true
     }
 
-    fn infer_order(&mut self, starts: &[usize]) -> Result<Vec<u16>> {
+    fn infer_order(&mut self, starts: &[usize]) -> Result<(Vec<u16>, bool)> {
         let mut dated = Vec::new();
         let mut sequence = Vec::new();
         // Each core adds its journeys' sequences; merged in order, the
@@ -1449,7 +1578,24 @@ impl Reader {
         }
         let cycle = match edges.sort() {
             Sorted::Order(order) if order.is_empty() => return Err(self.no_rows(starts)),
-            Sorted::Order(order) => return Ok(order),
+            Sorted::Order(order) => {
+                // The order is the only one the journeys allow exactly when
+                // every two neighbours in it are a step some journey takes;
+                // otherwise the two could swap, and which comes first would
+                // be decided by the rows' order in the file.
+                let tie = order
+                    .windows(2)
+                    .find(|w| edges.edge(w[0], w[1]).is_none())
+                    .map(|w| (self.stage_name(w[0]), self.stage_name(w[1])));
+                return match tie {
+                    Some((first, second)) if !self.lenient => Err(Error::AmbiguousStageOrder {
+                        first,
+                        second,
+                        order: order.iter().map(|&s| self.stage_name(s)).collect(),
+                    }),
+                    tie => Ok((order, tie.is_some())),
+                };
+            }
             Sorted::Cycle(cycle) => cycle,
         };
         let conflicts: Vec<OrderConflict> = cycle
@@ -1510,7 +1656,8 @@ impl Reader {
         if order.is_empty() {
             return Err(self.no_rows(starts));
         }
-        Ok(order)
+        // Lenient only: the order was forced, so ties are not reported apart.
+        Ok((order, false))
     }
 
     /// The error when no row is usable: every row, set aside.

@@ -74,6 +74,29 @@
 //! [`LoadReport::rows_read`] = [`LoadReport::rows_used`] +
 //! [`LoadReport::rows_set_aside`] always.
 //!
+//! # Hostile input
+//!
+//! - A breakdown characteristic is matched to a column by name, or else by
+//!   name ignoring case (`ETHNICITY` meets `ethnicity`; the header cannot
+//!   hold two names that differ only by case). One no column holds is an
+//!   [`Error::UnknownBreakdownColumn`](crate::Error::UnknownBreakdownColumn)
+//!   listing the characteristic columns, never a report of everyone "not
+//!   recorded".
+//! - An inferred stage order must be the only one the journeys allow; when
+//!   two neighbouring stages are never taken one straight after the other,
+//!   strict mode refuses with
+//!   [`Error::AmbiguousStageOrder`](crate::Error::AmbiguousStageOrder), and
+//!   lenient mode keeps the file order and says so
+//!   ([`StageOrder::InferredWithTies`]).
+//! - Category labels that differ only by case or invisible characters are
+//!   named in [`LoadReport::label_warnings`];
+//!   [`CsvOptions::fold_labels`] counts them as one.
+//! - A header of 10 MB (100,000 columns) is read in linear time.
+//! - Reading a FIFO or a device blocks until its writer writes or closes
+//!   it, as `cat` does: there is no time-out, because a slow producer (an
+//!   export piped from a database) is legitimate. Give a regular file, or
+//!   wrap the read in your own deadline, when a writer may never come.
+//!
 //! # Records or counts
 //!
 //! [`read_csv`] gives the candidates and validated journeys

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use crate::error::{Error, Result};
 use crate::records::characteristic::{Category, Characteristic};
 use crate::records::profile::Profile;
+use crate::text_table::escape;
 
 /// The characteristics a funnel is broken down by.
 ///
@@ -304,7 +305,11 @@ impl fmt::Display for Group {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "{c}={v}")?;
+            // Labels come from outside (a CSV cell): control and invisible
+            // characters are escaped, so a label cannot act on a terminal
+            // or hide a difference between two groups.
+            let (c, v) = (c.to_string(), v.to_string());
+            write!(f, "{}={}", escape(c), escape(v))?;
         }
         Ok(())
     }

@@ -95,9 +95,32 @@ pub struct StageResult {
     /// When the result was given, if known.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "iso_date"
+        )
     )]
     pub date: Option<NaiveDate>,
+}
+
+/// A result's date from input: `YYYY-MM-DD` or null. A bad one is named
+/// with the field, the value and what was expected, not chrono's bare
+/// "input is out of range" or "trailing input"; the JSON reader adds the
+/// line and column of the record.
+#[cfg(feature = "serde")]
+fn iso_date<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<NaiveDate>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(d)?;
+    text.map(|t| {
+        NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| {
+            serde::de::Error::custom(format!(
+                "field \"date\" is {t:?} ({e}): expected a calendar date as YYYY-MM-DD, without a time"
+            ))
+        })
+    })
+    .transpose()
 }
 
 impl StageResult {

@@ -319,7 +319,7 @@ mod tests {
         let none: [&str; 0] = [];
         assert_eq!(
             RankStructure::new(none).unwrap_err().to_string(),
-            "ranks = none is out of range: expected at least one rank or grade"
+            "ranks is none: expected at least one rank or grade"
         );
         assert_eq!(
             RankStructure::new(["a", "b", "a"]).unwrap_err().to_string(),

@@ -165,6 +165,10 @@ pub struct PreparedInput {
     pub load: Option<LoadSummary>,
     /// Representation against the benchmark, when workforce data was given.
     pub representation: Option<Representation>,
+    /// What a lenient load let through that a strict one refuses (no
+    /// counts, an empty stratum, no journeys, a funnel that cannot have
+    /// happened), one note each, for the report's notes.
+    pub notes: Vec<String>,
 }
 
 impl ReportInput {
@@ -176,14 +180,22 @@ impl ReportInput {
     /// record that fails validation while being read.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
+        // A byte-order mark is accepted, as the CSV reader accepts one.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         serde_json::from_str(text).map_err(|e| {
             // serde_json appends " at line L column C"; the variant says it.
             let full = e.to_string();
             let suffix = format!(" at line {} column {}", e.line(), e.column());
+            let mut message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+            if message == "invalid type: unit variant, expected struct variant" {
+                if let Some(better) = kind_without_fields(text, e.line(), e.column()) {
+                    message = better;
+                }
+            }
             Error::InvalidJson {
                 line: e.line(),
                 column: e.column(),
-                message: full.strip_suffix(&suffix).unwrap_or(&full).to_owned(),
+                message,
             }
         })
     }
@@ -195,7 +207,13 @@ impl ReportInput {
     /// # Errors
     /// [`Error::InvalidInput`] unless exactly one of counts, candidate
     /// records or strata is given; options out of range; and every error
-    /// of the records and counts.
+    /// of the records and counts. In strict mode also
+    /// [`Error::InvalidInput`] for an input with nothing to count (no
+    /// counts records, a stratum with none, no journeys) and
+    /// [`Error::ImpossibleFlow`] for aggregated counts in which more
+    /// candidates reach a stage than came through the one before
+    /// ([`FunnelCounts::flow_problems`]); lenient mode makes each of these a
+    /// note in [`PreparedInput::notes`] instead.
     pub fn prepare(self, lenient: bool) -> Result<PreparedInput> {
         let spec = self.analysis;
         let impact = ImpactOptions {
@@ -222,12 +240,33 @@ impl ReportInput {
             None => None,
         };
         let pipeline = self.pipeline;
+        let mut notes = Vec::new();
+        // Strict: the first problem is the error. Lenient: each is a note.
+        let mut problem = |error: Error| -> Result<()> {
+            if lenient {
+                notes.push(error.to_string());
+                Ok(())
+            } else {
+                Err(error)
+            }
+        };
+        let nothing = |what: &str| Error::InvalidInput {
+            reason: format!("{what}: expected at least one, or the report is empty"),
+        };
         let mut strata = Vec::new();
         let mut applications = None;
         let mut load = None;
         let (counts, breakdown) = if let Some(records) = self.counts {
+            if records.is_empty() {
+                problem(nothing("\"counts\" holds no records"))?;
+            }
             let own = records_breakdown(&records, spec.breakdown.as_ref())?;
+            same_shape(&records, &own, "counts")?;
+            agrees(spec.breakdown.as_ref(), &own)?;
             let counts = FunnelCounts::from_records(&pipeline, &own, records)?;
+            for flow in counts.flow_problems() {
+                problem(flow)?;
+            }
             let breakdown = spec.breakdown.unwrap_or(own);
             (counts, breakdown)
         } else if let Some(inputs) = self.strata {
@@ -236,7 +275,11 @@ impl ReportInput {
                 .flat_map(|s| s.counts.iter())
                 .cloned()
                 .collect::<Vec<_>>();
+            if inputs.is_empty() {
+                problem(nothing("\"strata\" holds no strata"))?;
+            }
             let own = records_breakdown(&first, spec.breakdown.as_ref())?;
+            agrees(spec.breakdown.as_ref(), &own)?;
             let mut total = FunnelCounts::empty(&pipeline, &own);
             let mut names = HashSet::new();
             for s in inputs {
@@ -245,7 +288,19 @@ impl ReportInput {
                         reason: format!("stratum {:?} is given more than once", s.name),
                     });
                 }
+                if s.counts.is_empty() {
+                    problem(nothing(&format!(
+                        "stratum {:?} holds no counts records",
+                        s.name
+                    )))?;
+                }
+                same_shape(&s.counts, &own, &format!("stratum {:?} counts", s.name))?;
                 let counts = FunnelCounts::from_records(&pipeline, &own, s.counts)?;
+                for flow in counts.flow_problems() {
+                    problem(Error::InvalidInput {
+                        reason: format!("stratum {:?}: {flow}", s.name),
+                    })?;
+                }
                 total.merge(&counts)?;
                 strata.push(Stratum {
                     name: s.name,
@@ -257,6 +312,9 @@ impl ReportInput {
         } else {
             let candidates = self.candidates.unwrap_or_default();
             let records = self.journeys.unwrap_or_default();
+            if records.is_empty() {
+                problem(nothing("the input holds no journeys"))?;
+            }
             let (apps, summary) = load_journeys(&pipeline, candidates, records, lenient)?;
             let breakdown = match spec.breakdown {
                 Some(b) => b,
@@ -278,8 +336,97 @@ impl ReportInput {
             },
             load,
             representation,
+            notes,
         })
     }
+}
+
+/// Every record's group has the breakdown's characteristics, or the first
+/// that does not is named by its place, its stage and both shapes.
+fn same_shape(records: &[CountRecord], own: &Breakdown, what: &str) -> Result<()> {
+    let names = |b: &[&str]| b.join(", ");
+    let expected: Vec<&str> = own.characteristics().iter().map(|c| c.name()).collect();
+    let mut sorted = expected.clone();
+    sorted.sort_unstable();
+    for (i, r) in records.iter().enumerate() {
+        let found: Vec<&str> = r.group.entries().map(|(c, _)| c.name()).collect();
+        let mut same = found.clone();
+        same.sort_unstable();
+        if same != sorted {
+            return Err(Error::InvalidInput {
+                reason: format!(
+                    "{what} record {} (stage {}, group {}) is by [{}], but the first record is by [{}]: expected every record by the same characteristics",
+                    i + 1,
+                    r.stage,
+                    r.group,
+                    names(&found),
+                    names(&expected)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The breakdown `analysis` asks for is the counts' own: aggregated counts
+/// cannot be regrouped.
+fn agrees(asked: Option<&Breakdown>, own: &Breakdown) -> Result<()> {
+    match asked {
+        Some(asked) if asked != own => {
+            let names = |b: &Breakdown| {
+                b.characteristics()
+                    .iter()
+                    .map(|c| c.name().to_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            Err(Error::InvalidInput {
+                reason: format!(
+                    "\"analysis\".\"breakdown\" is [{}], but the counts records are by [{}]: expected the counts' own breakdown, as counts cannot be regrouped (leave \"breakdown\" out, or give counts by [{}])",
+                    names(asked),
+                    names(own),
+                    names(asked)
+                ),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A pipeline kind that needs fields given by name alone (`"kind":
+/// "promotion"`), named with the form expected; `None` for any other
+/// struct variant given as a name.
+#[cfg(feature = "serde")]
+fn kind_without_fields(text: &str, line: usize, column: usize) -> Option<String> {
+    let before: String = text
+        .lines()
+        .nth(line.checked_sub(1)?)?
+        .chars()
+        .take(column)
+        .collect();
+    let before = before.trim_end();
+    let [(name, example)] = [
+        (
+            "promotion",
+            r#"{"promotion": {"from": "Constable", "to": "Sergeant"}}"#,
+        ),
+        (
+            "specialist_selection",
+            r#"{"specialist_selection": {"role": "detective"}}"#,
+        ),
+        (
+            "development_programme",
+            r#"{"development_programme": {"programme": "We Rise"}}"#,
+        ),
+    ]
+    .into_iter()
+    .filter(|(name, _)| before.ends_with(&format!("\"{name}\"")))
+    .collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    Some(format!(
+        "field \"kind\" is \"{name}\" without its details: expected {example}"
+    ))
 }
 
 /// The breakdown of aggregated records: the characteristics of the first
@@ -287,6 +434,12 @@ impl ReportInput {
 /// no records).
 fn records_breakdown(records: &[CountRecord], requested: Option<&Breakdown>) -> Result<Breakdown> {
     match records.first() {
+        Some(r) if r.group.entries().next().is_none() => Err(Error::InvalidInput {
+            reason: format!(
+                "counts record 1 (stage {}) has an empty group: expected a category for each characteristic of the breakdown, such as {{\"ethnicity\": \"Black\"}}; the first record's group sets the breakdown",
+                r.stage
+            ),
+        }),
         Some(r) => Breakdown::new(r.group.entries().map(|(c, _)| c.clone())),
         None => Ok(requested.cloned().unwrap_or_default()),
     }

@@ -618,7 +618,7 @@ mod tests {
         let err = ImpactRatioBounds::new(&c(1, 1), &c(1, 1), &c(0, 0), 0.0).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "threshold = 0 is out of range: expected a positive number, such as 0.8"
+            "threshold is 0: expected a positive number, such as 0.8"
         );
         let err = ImpactRatioBounds::new(&c(u64::MAX, 0), &c(1, 1), &c(1, 0), 0.8).unwrap_err();
         assert_eq!(

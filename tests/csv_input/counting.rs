@@ -20,7 +20,7 @@ fn breakdowns() -> Vec<Breakdown> {
         &["sex"][..],
         &["sex", "ethnicity"][..],
         &["ethnicity", "sex"][..],
-        // Not a column: everyone is not recorded.
+        // Not a column: an error naming the columns there are.
         &["disability"][..],
     ]
     .iter()
@@ -58,6 +58,18 @@ fn check_same(
             prop_assert_eq!(&counted.load, &loaded.load);
         }
         (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+        // Records need no breakdown; counting by one the header lacks is
+        // refused rather than counting everyone as not recorded.
+        (Ok(loaded), Err(Error::UnknownBreakdownColumn { column, .. })) => {
+            let lower = column.to_lowercase();
+            prop_assert!(by.characteristics().iter().any(|c| c.name() == column));
+            let has_column = loaded.applications.candidates().iter().any(|c| {
+                c.profile
+                    .characteristics()
+                    .any(|k| k.name().to_lowercase() == lower)
+            });
+            prop_assert!(!has_column, "{} is a column", column);
+        }
         (Ok(_), Err(e)) => prop_assert!(false, "records loaded, counting failed: {e}"),
         (Err(e), Ok(_)) => prop_assert!(false, "counting succeeded, records failed: {e}"),
     }

@@ -325,7 +325,10 @@ APP-1,medical,pending,
 APP-2,sift,passed,2025-02-02
 APP-2,interview,failed,2025-03-02
 ";
-    let loaded = strict(csv).unwrap();
+    // Strict mode refuses that tie (hostile::an_ambiguous_order_...);
+    // lenient mode keeps it and says the order had ties.
+    let loaded = lenient(csv.as_bytes()).unwrap();
+    assert_eq!(loaded.load.stage_order, StageOrder::InferredWithTies);
     assert_eq!(
         stage_names(&loaded),
         ["vetting", "sift", "interview", "medical"]
@@ -1144,3 +1147,4 @@ fn journeys_are_validated_like_any_other() {
 }
 
 mod counting;
+mod hostile;

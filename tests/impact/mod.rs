@@ -158,27 +158,27 @@ fn options_out_of_range_are_named_errors() {
     let cases = [
         (
             ImpactOptions::new().threshold(0.0),
-            "threshold = 0 is out of range: expected a number in (0, 1]",
+            "threshold is 0: expected a number in (0, 1]",
         ),
         (
             ImpactOptions::new().threshold(1.01),
-            "threshold = 1.01 is out of range: expected a number in (0, 1]",
+            "threshold is 1.01: expected a number in (0, 1]",
         ),
         (
             ImpactOptions::new().threshold(f64::NAN),
-            "threshold = NaN is out of range: expected a number in (0, 1]",
+            "threshold is NaN: expected a number in (0, 1]",
         ),
         (
             ImpactOptions::new().alpha(1.0),
-            "alpha = 1 is out of range: expected a number in (0, 1)",
+            "alpha is 1: expected a number in (0, 1)",
         ),
         (
             ImpactOptions::new().confidence(0.0),
-            "confidence = 0 is out of range: expected a number in (0, 1)",
+            "confidence is 0: expected a number in (0, 1)",
         ),
         (
             ImpactOptions::new().reference(ReferencePolicy::HighestRateAmong { min_share: 1.0 }),
-            "min_share = 1 is out of range: expected a number in [0, 1)",
+            "min_share is 1: expected a number in [0, 1)",
         ),
         (
             ImpactOptions::new().reference(ReferencePolicy::Group(
@@ -547,4 +547,143 @@ fn a_small_largest_group_is_warned_without_suggesting_itself() {
         .find(|n| n.contains("fewer than 30"))
         .unwrap();
     assert!(!note.contains("largest group is a steadier"), "{note}");
+}
+
+/// Two stages for two ethnic groups, each cell (stage, group, passed,
+/// failed, withdrew).
+fn two_stages(cells: &[(&str, &str, u64, u64, u64)]) -> FunnelCounts {
+    let pipeline = Pipeline::new("year", PipelineKind::Recruitment, ["sift", "interview"]).unwrap();
+    let by = Breakdown::parse(["ethnicity"]).unwrap();
+    let records = cells
+        .iter()
+        .map(|&(stage, label, passed, failed, withdrew)| {
+            CountRecord::new(
+                Stage::new(stage).unwrap(),
+                Group::parse([("ethnicity", label)]).unwrap(),
+                passed,
+                failed,
+            )
+            .withdrew(withdrew)
+        });
+    FunnelCounts::from_records(&pipeline, &by, records).unwrap()
+}
+
+#[test]
+fn the_bottom_line_entered_is_who_entered_the_first_stage() {
+    // The case: 123 Black candidates entered the sift and 80
+    // passed, but the counts give only 20 at the interview (aggregated
+    // counts need not be one funnel). The sum of exits is 10 + 50 + 3 = 63;
+    // the bottom line's entered is 123, as its rate 10/123 says.
+    let counts = two_stages(&[
+        ("sift", "Black", 80, 40, 3),
+        ("interview", "Black", 10, 10, 0),
+        ("sift", "White", 80, 20, 0),
+        ("interview", "White", 40, 40, 0),
+    ]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let black = row(&a.bottom_line, "Black");
+    assert_eq!(black.entered, 123);
+    assert_eq!(black.passed, 10);
+    assert_eq!(black.rated, 123);
+    assert_eq!(black.pass_rate, Some(10.0 / 123.0));
+    let white = row(&a.bottom_line, "White");
+    assert_eq!(white.entered, 100);
+    assert_eq!(white.pass_rate, Some(40.0 / 100.0));
+}
+
+#[test]
+fn more_passing_the_last_stage_than_entered_the_first_is_explained() {
+    // 30 Black candidates pass the interview though 20 entered the sift:
+    // these are not one funnel, and the note must say so rather than
+    // "no candidate to rate" beside entered = 20.
+    let counts = two_stages(&[
+        ("sift", "Black", 10, 10, 0),
+        ("interview", "Black", 30, 5, 0),
+        ("sift", "White", 80, 20, 0),
+        ("interview", "White", 40, 40, 0),
+    ]);
+    let problems = counts.flow_problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    match &problems[0] {
+        Error::ImpossibleFlow {
+            group,
+            stage,
+            entered,
+            previous,
+            before,
+        } => {
+            assert_eq!(group, "ethnicity=Black");
+            assert_eq!((stage.as_str(), *entered), ("interview", 35));
+            assert_eq!((previous.as_str(), *before), ("sift", 10));
+        }
+        other => panic!("expected an impossible flow, got {other}"),
+    }
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let black = row(&a.bottom_line, "Black");
+    assert_eq!(black.entered, 20);
+    assert_eq!(black.pass_rate, None);
+    let notes = a.bottom_line.notes.join("\n");
+    assert!(!notes.contains("no candidate to rate"), "{notes}");
+    assert!(
+        notes.contains("30 passed the last stage (interview) but only 20 entered the first (sift)"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn a_real_funnel_has_no_flow_problems_and_exempt_candidates_count_as_coming_through() {
+    let pipeline = Pipeline::new("year", PipelineKind::Recruitment, ["sift", "interview"]).unwrap();
+    let by = Breakdown::parse(["ethnicity"]).unwrap();
+    let black = Group::parse([("ethnicity", "Black")]).unwrap();
+    // 10 passed the sift and 2 were exempt from it: 12 may reach the
+    // interview, whether they enter it or are exempt from it.
+    let counts = |interview_exempt: u64| {
+        FunnelCounts::from_records(
+            &pipeline,
+            &by,
+            [
+                CountRecord::new(Stage::new("sift").unwrap(), black.clone(), 10, 5).exempt(2),
+                CountRecord::new(Stage::new("interview").unwrap(), black.clone(), 6, 4)
+                    .exempt(interview_exempt),
+            ],
+        )
+        .unwrap()
+    };
+    assert!(counts(2).flow_problems().is_empty());
+    assert_eq!(counts(3).flow_problems().len(), 1);
+    let year = synthetic::recruitment_with_interview_workshop(2_000, 7).unwrap();
+    let from_records = FunnelCounts::from_applications(
+        &year.applications,
+        &Breakdown::parse(["ethnicity"]).unwrap(),
+        Counting::Applications,
+    );
+    assert!(from_records.flow_problems().is_empty());
+}
+
+#[test]
+fn counts_past_two_to_the_53_keep_their_rates_and_say_which_figures_are_dropped() {
+    // 2^53 + 1 White candidates passed: no f64 holds that exactly, so the
+    // tests are dropped for the comparison, but the analysis stands.
+    let big = (1u64 << 53) + 1;
+    let counts = one_stage(&[("White", big, big - 1), ("Black", 30, 70)]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let stage = &a.stages[0];
+    let black = row(stage, "Black");
+    assert_eq!(black.passed, 30);
+    assert_eq!(black.pass_rate, Some(0.3));
+    // 0.3 / (big / (2 big - 1)), compared exactly and then rounded once.
+    let ratio = black.impact_ratio.unwrap();
+    assert!((ratio - 0.6).abs() < 1e-12, "{ratio}");
+    assert!(black.adverse_impact);
+    assert!(black.fisher.is_none() && black.z_test.is_none() && black.shortfall.is_none());
+    let notes = stage.notes.join("\n");
+    assert!(
+        notes.contains(&format!(
+            "ethnicity=Black: not given: the interval, every test, the effect sizes and the shortfalls, as the comparison counts {} candidates, past 2^53",
+            2 * big - 1 + 100
+        )),
+        "{notes}"
+    );
+    // The reference's own row is whole.
+    assert_eq!(row(stage, "White").impact_ratio, Some(1.0));
 }

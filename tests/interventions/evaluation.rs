@@ -425,7 +425,7 @@ fn errors_name_what_is_wrong() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "confidence = 1.5 is out of range: expected a number in (0, 1)"
+        "confidence is 1.5: expected a number in (0, 1)"
     );
 }
 

@@ -62,7 +62,9 @@ pub fn recover(report: &Value) -> Vec<(Cell, f64)> {
     let mut rels = Vec::new();
     let (e, pa, fa, wi, pe, ex) = (0, 1, 2, 3, 4, 5);
     for g in 0..groups {
-        for r in 0..=stages {
+        // Stage rows only: the bottom line's entered is who entered the
+        // first stage, which its exits sum to only in a closed funnel.
+        for r in 0..stages {
             rels.push(Relation {
                 terms: vec![
                     ((r, g, e), 1.0),

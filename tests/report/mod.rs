@@ -9,6 +9,7 @@ use positive_action::report::{Report, ReportInput, ReportOptions};
 use positive_action::stats::TwoByTwo;
 
 mod attacker;
+mod hostile;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -384,7 +385,7 @@ fn every_bad_input_is_one_clear_line_and_a_non_zero_exit() {
                 "--threshold".into(),
                 "1.5".into(),
             ],
-            "threshold = 1.5 is out of range: expected a number in (0, 1]",
+            "threshold is 1.5: expected a number in (0, 1]",
         ),
         (
             vec![
@@ -393,7 +394,7 @@ fn every_bad_input_is_one_clear_line_and_a_non_zero_exit() {
                 "--alpha".into(),
                 "0".into(),
             ],
-            "alpha = 0 is out of range",
+            "alpha is 0",
         ),
         (
             vec![
@@ -402,7 +403,7 @@ fn every_bad_input_is_one_clear_line_and_a_non_zero_exit() {
                 "--reference".into(),
                 "min-share:1".into(),
             ],
-            "min_share = 1 is out of range",
+            "min_share is 1",
         ),
         (
             vec![

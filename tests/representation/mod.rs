@@ -1056,7 +1056,7 @@ fn results_serialise_and_inputs_round_trip() {
     let err = serde_json::from_str::<TargetPlan>(&bad)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("group_leavers = 41 is out of range"), "{err}");
+    assert!(err.contains("group_leavers is 41"), "{err}");
 
     // Attrition with its tests serialises in the JSON contract's shape.
     let fy2023 = w
@@ -1649,7 +1649,7 @@ fn the_brief_counts_for_the_same_fall_agree_too() {
     let err = after.with_confidence(1.0).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "confidence = 1 is out of range: expected a number strictly between 0 and 1"
+        "confidence is 1: expected a number strictly between 0 and 1"
     );
     // Different breakdowns cannot be compared.
     let by_sex = Attrition::new(

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use super::{
-    CsvCounts, ExternalIds, LoadReport, Loaded, NONE, Reader, Row, SetAside, StageOrder,
+    CsvCounts, ExternalIds, LoadReport, Loaded, NONE, RESERVED, Reader, Row, SetAside, StageOrder,
     in_parallel,
 };
 use crate::counts::funnel_counts::{Counting, FunnelCounts};
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::records::applications::{Applications, OUTCOMES};
 use crate::records::breakdown::{Breakdown, GroupInterner};
 use crate::records::candidate::{Candidate, CandidateId};
-use crate::records::characteristic::Category;
+use crate::records::characteristic::{Category, Characteristic};
 use crate::records::journey::{Broken, Journey, Rules, Step};
 use crate::records::pipeline::{Pipeline, PipelineKind};
 use crate::records::profile::Profile;
@@ -140,7 +140,7 @@ impl Reader {
                 (pipeline, place, StageOrder::Given)
             }
             None => {
-                let order = self.infer_order(&starts)?;
+                let (order, tied) = self.infer_order(&starts)?;
                 let names: Vec<&str> = order
                     .iter()
                     .map(|&s| self.stage_names[usize::from(s)].as_str())
@@ -151,7 +151,12 @@ impl Reader {
                     // At most MAX_STAGES stages.
                     place[usize::from(s)] = i as u16;
                 }
-                (pipeline, place, StageOrder::Inferred)
+                let how = if tied {
+                    StageOrder::InferredWithTies
+                } else {
+                    StageOrder::Inferred
+                };
+                (pipeline, place, how)
             }
         };
 
@@ -229,6 +234,7 @@ impl Reader {
             rows_set_aside,
             set_aside,
             stage_order,
+            label_warnings: std::mem::take(&mut self.label_warnings),
         };
         Ok(Settled {
             reader: self,
@@ -565,6 +571,8 @@ impl Settled {
 pub(super) struct Combos {
     /// The characteristic columns the breakdown reads (their indices).
     columns: Vec<usize>,
+    /// The breakdown's characteristic each of `columns` is read as.
+    names: Vec<Characteristic>,
     /// Per candidate: their combination.
     of: Vec<u32>,
     /// Per combination: a candidate who has it.
@@ -575,17 +583,47 @@ pub(super) struct Combos {
 const DENSE_COMBINATIONS: u64 = 1 << 20;
 
 impl Combos {
-    /// The combinations of the columns `breakdown` reads.
-    pub(super) fn new(reader: &Reader, breakdown: &Breakdown) -> Self {
-        let columns: Vec<usize> = reader
-            .columns
-            .characteristics
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, c))| breakdown.characteristics().contains(c))
-            .map(|(k, _)| k)
-            .collect();
-        Self::of_columns(reader, columns)
+    /// The combinations of the columns `breakdown` reads, and the error
+    /// for a breakdown characteristic no column holds, to give once the
+    /// rows' own errors have had their turn (so counting fails as reading
+    /// does on a bad file).
+    ///
+    /// A breakdown characteristic reads the column of the same name, or
+    /// else the one whose name is the same ignoring case (`ETHNICITY` for
+    /// `ethnicity`). The header cannot hold two names that differ only by
+    /// case, so the match is never ambiguous. A characteristic no column
+    /// names is an [`Error::UnknownBreakdownColumn`] that lists the
+    /// characteristic columns there are.
+    pub(super) fn new(reader: &Reader, breakdown: &Breakdown) -> (Self, Option<Error>) {
+        let found = &reader.columns.characteristics;
+        let mut columns = Vec::with_capacity(breakdown.characteristics().len());
+        let mut names = Vec::with_capacity(columns.capacity());
+        let mut missing = None;
+        for wanted in breakdown.characteristics() {
+            let lower = wanted.name().to_lowercase();
+            let k = found.iter().position(|(_, c)| c == wanted).or_else(|| {
+                found
+                    .iter()
+                    .position(|(_, c)| c.name().to_lowercase() == lower)
+            });
+            match k {
+                Some(k) => {
+                    columns.push(k);
+                    names.push(wanted.clone());
+                }
+                None if missing.is_none() => {
+                    missing = Some(Error::UnknownBreakdownColumn {
+                        column: wanted.name().to_owned(),
+                        reserved: RESERVED.contains(&lower.as_str()),
+                        columns: found.iter().map(|(_, c)| c.name().to_owned()).collect(),
+                    });
+                }
+                None => {}
+            }
+        }
+        let mut combos = Self::of_columns(reader, columns);
+        combos.names = names;
+        (combos, missing)
     }
 
     /// The combinations of these characteristic columns (their indices).
@@ -635,8 +673,13 @@ impl Combos {
                 }
             }
         }
+        let names = columns
+            .iter()
+            .map(|&k| reader.columns.characteristics[k].1.clone())
+            .collect();
         Self {
             columns,
+            names,
             of,
             example,
         }
@@ -646,14 +689,14 @@ impl Combos {
     fn profile(&self, reader: &Reader, combo: usize) -> Result<Profile> {
         let width = reader.columns.characteristics.len();
         let candidate = self.example.get(combo).map_or(0, |&c| c as usize);
-        Profile::new(self.columns.iter().map(|&k| {
+        Profile::new(self.columns.iter().zip(&self.names).map(|(&k, name)| {
             let id = reader
                 .profile_ids
                 .get(candidate * width + k)
                 .copied()
                 .unwrap_or(0) as usize;
             (
-                reader.columns.characteristics[k].1.clone(),
+                name.clone(),
                 reader.categories[k]
                     .get(id)
                     .cloned()
