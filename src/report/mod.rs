@@ -307,35 +307,42 @@ impl Report {
     /// range, and the errors of [`ImpactAnalysis::new`] and
     /// [`StratifiedImpact::new`].
     pub fn new(counts: &FunnelCounts, options: &ReportOptions, strata: &[Stratum]) -> Result<Self> {
+        if options.min_cell > disclosure::MAX_MIN_CELL {
+            return Err(crate::error::Error::InvalidOption {
+                name: "min_cell",
+                value: options.min_cell.to_string(),
+                expected: "a minimum cell size from 0 to 1000 (0 or 1 turns suppression off)",
+            });
+        }
         let counts = if counts.breakdown() == &options.breakdown {
             counts.clone()
         } else {
             counts.project(&options.breakdown)?
         };
         let analysis = ImpactAnalysis::new(&counts, &options.impact)?;
+        let strata = strata
+            .iter()
+            .map(|s| {
+                let c = if s.counts.breakdown() == &options.breakdown {
+                    s.counts.clone()
+                } else {
+                    s.counts.project(&options.breakdown)?
+                };
+                Ok(Stratum {
+                    name: s.name.clone(),
+                    counts: c,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         let stratified = if strata.is_empty() {
             None
         } else {
-            let strata = strata
-                .iter()
-                .map(|s| {
-                    let c = if s.counts.breakdown() == &options.breakdown {
-                        s.counts.clone()
-                    } else {
-                        s.counts.project(&options.breakdown)?
-                    };
-                    Ok(Stratum {
-                        name: s.name.clone(),
-                        counts: c,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
             Some(StratifiedImpact::new(&strata, &options.impact)?)
         };
         let mut report = Self::from_analysis(&analysis, &options.breakdown);
         report.stratified = stratified;
         if options.min_cell > 1 {
-            crate::report::disclosure::suppress(&mut report, options.min_cell);
+            disclosure::suppress(&mut report, options.min_cell, &strata);
         }
         Ok(report)
     }
