@@ -105,6 +105,7 @@ impl Echelon {
 
 /// The audit of one group: its withheld cells as unknowns, and the
 /// echelon form of every known relation restricted to them.
+#[derive(Clone)]
 pub(crate) struct GroupAudit {
     /// Column of each local cell, if withheld.
     pub(crate) column: Vec<Option<usize>>,
@@ -136,6 +137,9 @@ impl GroupAudit {
 
     /// The form restricted to the withheld cells, if it touches any.
     pub(crate) fn restrict(&self, form: &Form) -> Option<Vec<f64>> {
+        if !form.iter().any(|(cell, _)| self.column[*cell].is_some()) {
+            return None;
+        }
         let mut v = vec![0.0; self.cells.len()];
         let mut any = false;
         for &(cell, c) in form {

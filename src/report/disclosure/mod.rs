@@ -24,10 +24,11 @@
 //!    (passed(s) = entered(s+1) + exempt(s+1), and the variants with
 //!    exempt on either side) wherever it holds in the counts.
 //! 2. Relations across groups are totals: the rows used by a load (the sum
-//!    of every entered and exempt count), and with the overall reference the
-//!    numerator and denominator of each overall rate. The audit treats each
-//!    total as published (a stronger attacker than the rate alone, which
-//!    only gives their ratio).
+//!    of every entered and exempt count). An overall reference rate is a
+//!    ratio of whole-number totals, which a search over small values turns
+//!    into both totals; rather than model it, a stage's overall rate is
+//!    withheld, with every comparison against it, wherever one of its
+//!    inputs is withheld.
 //! 3. A withheld count is *exactly disclosed* when those relations pin it:
 //!    its unit vector lies in the row space of the relations restricted to
 //!    withheld counts. Groups are audited one at a time. A cross-group
@@ -36,8 +37,9 @@
 //!    computed in a space with one coordinate per total (prefix and suffix
 //!    spans over groups), so the audit is linear in the number of groups.
 //! 4. While a count is disclosed, the cheapest published count (fewest
-//!    published figures lost: rate inputs and reference groups cost most,
-//!    zeros are a last resort) in a relation through it is withheld, within
+//!    published figures lost: rate inputs and reference groups cost most;
+//!    never a zero, which non-negativity would pin) in a relation through
+//!    it is withheld, within
 //!    the group, or in another group's part of a total when nothing in the
 //!    group can help. Withholding only grows, so the search stops after at
 //!    most one round per count.
@@ -166,29 +168,12 @@ fn global_templates(report: &Report, stages: usize) -> Vec<Form> {
         used.push((local(r, ENTERED), 1.0));
         used.push((local(r, EXEMPT), 1.0));
     }
-    let mut out = vec![used];
-    if matches!(report.options.reference, ReferencePolicy::Overall) {
-        for (r, stage) in report
-            .stages
-            .iter()
-            .chain([&report.bottom_line])
-            .enumerate()
-        {
-            if stage.reference_rate.is_none() {
-                continue;
-            }
-            let inputs = rate_inputs(report.options.rate_basis, r == stages);
-            out.push(vec![(local(r, PASSED), 1.0)]);
-            out.push(
-                inputs
-                    .iter()
-                    .filter(|&&f| f != PASSED || r == stages)
-                    .map(|&f| (local(r, f), 1.0))
-                    .collect(),
-            );
-        }
-    }
-    out
+    // An overall rate is not modelled: where any of its inputs is withheld
+    // it is withheld, with every comparison made against it (see `apply`),
+    // because its numerator and denominator are whole numbers, so the rate
+    // pins both totals to a search over small values.
+    let _ = report;
+    vec![used]
 }
 
 fn holds(form: &Form, values: &[u64]) -> bool {
@@ -243,9 +228,6 @@ impl Search {
     fn cost(&self, g: usize, cell: usize) -> u64 {
         let (r, f) = (cell / N, cell % N);
         let mut cost = 1;
-        if self.values[g * self.width + cell] == 0 {
-            cost += 1_000_000;
-        }
         if rate_inputs(self.basis, r == self.stages).contains(&f) && !self.rate_lost(g, r) {
             cost += 1 + COMPARISONS.len() as u64;
             let reference = self.reference[r] == Some(g);
@@ -261,11 +243,25 @@ impl Search {
         g: usize,
         candidates: impl IntoIterator<Item = usize>,
     ) -> Option<(u64, usize)> {
+        // A withheld zero protects nothing: in a relation whose published
+        // total is zero, non-negativity pins every term.
         candidates
             .into_iter()
-            .filter(|&c| !self.withheld[g * self.width + c])
+            .filter(|&c| !self.withheld[g * self.width + c] && self.values[g * self.width + c] > 0)
             .map(|c| (self.cost(g, c), c))
             .min()
+    }
+
+    /// Published counts of group `g` in a relation with a withheld one: what
+    /// can break a chain of relations that pins a count.
+    fn near(&self, g: usize) -> Vec<usize> {
+        let w = &self.withheld[self.cells(g)];
+        self.within
+            .iter()
+            .zip(&self.within_holds[g])
+            .filter(|(form, h)| **h && form.iter().any(|(c, _)| w[*c]))
+            .flat_map(|(form, _)| form.iter().map(|(c, _)| *c))
+            .collect()
     }
 
     /// Withholds one more count of group `g` so that `exposed` is no longer
@@ -279,19 +275,9 @@ impl Search {
             .filter(|(form, h)| **h && form.iter().any(|(c, _)| *c == exposed))
             .flat_map(|(form, _)| form.iter().map(|(c, _)| *c))
             .collect();
-        let choice = self.cheapest(g, through).or_else(|| {
-            // Pinned through a chain: any published count in a relation
-            // with a withheld one.
-            let w = &self.withheld[self.cells(g)];
-            let near: Vec<usize> = self
-                .within
-                .iter()
-                .zip(&self.within_holds[g])
-                .filter(|(form, h)| **h && form.iter().any(|(c, _)| w[*c]))
-                .flat_map(|(form, _)| form.iter().map(|(c, _)| *c))
-                .collect();
-            self.cheapest(g, near)
-        });
+        let choice = self
+            .cheapest(g, through)
+            .or_else(|| self.cheapest(g, self.near(g)));
         match choice {
             Some((_, c)) => {
                 self.withheld[g * self.width + c] = true;
@@ -308,10 +294,44 @@ impl Search {
             if !dirty[g] {
                 continue;
             }
+            if !self.withheld[self.cells(g)].iter().any(|w| *w) {
+                dirty[g] = false;
+                continue;
+            }
             loop {
                 let exposed = self.audit(g).exposed();
-                let Some(&cell) = exposed.first() else { break };
-                if !self.fix_within(g, cell) {
+                if exposed.is_empty() {
+                    break;
+                }
+                // Fix every exposed count at once (one audit per batch, not
+                // per count), skipping those a fix in this batch already
+                // shares a relation with.
+                let mut fixed: Vec<usize> = Vec::new();
+                let mut any = false;
+                for cell in exposed {
+                    let touched = self
+                        .within
+                        .iter()
+                        .zip(&self.within_holds[g])
+                        .filter(|(form, h)| **h && form.iter().any(|(c, _)| *c == cell))
+                        .any(|(form, _)| form.iter().any(|(c, _)| fixed.contains(c)));
+                    if touched {
+                        continue;
+                    }
+                    let before = self.withheld[self.cells(g)].to_vec();
+                    if self.fix_within(g, cell) {
+                        any = true;
+                        fixed.extend(
+                            self.withheld[self.cells(g)]
+                                .iter()
+                                .zip(&before)
+                                .enumerate()
+                                .filter(|(_, (a, b))| **a && !**b)
+                                .map(|(i, _)| i),
+                        );
+                    }
+                }
+                if !any {
                     break;
                 }
                 changed = true;
@@ -387,7 +407,7 @@ impl Search {
                     (lambda, form)
                 })
                 .collect();
-            let mut audit = self.audit(g);
+            let mut audit = audits[i].clone();
             for (_, form) in &learned {
                 audit.add(form);
             }
@@ -396,15 +416,19 @@ impl Search {
                 continue;
             }
             // Within the group: a published count in a learned relation.
-            let inside = self.cheapest(
-                g,
-                learned
-                    .iter()
-                    .flat_map(|(_, f)| f.iter().filter(|(_, k)| k.abs() > 1e-12).map(|(c, _)| *c))
-                    .collect::<Vec<_>>(),
-            );
+            let inside = self
+                .cheapest(
+                    g,
+                    learned
+                        .iter()
+                        .flat_map(|(_, f)| {
+                            f.iter().filter(|(_, k)| k.abs() > 1e-12).map(|(c, _)| *c)
+                        })
+                        .collect::<Vec<_>>(),
+                )
+                .or_else(|| self.cheapest(g, self.near(g)));
             let choice = match inside {
-                Some((cost, c)) if cost < 1_000_000 => Some((g, c)),
+                Some((_, c)) => Some((g, c)),
                 _ => {
                     // Another group's part of a total the relation uses.
                     let mut best: Option<(u64, usize, usize)> = None;
@@ -425,7 +449,7 @@ impl Search {
                             }
                         }
                     }
-                    best.map(|(_, h, c)| (h, c)).or(inside.map(|(_, c)| (g, c)))
+                    best.map(|(_, h, c)| (h, c))
                 }
             };
             if let Some((h, c)) = choice {
@@ -583,7 +607,7 @@ fn apply(report: &mut Report, search: &Search) {
             Some(i) => own_withheld[i],
             None => overall && own_withheld.iter().any(|x| *x),
         };
-        if reference_withheld && !overall {
+        if reference_withheld {
             stage.reference_rate = None;
             stage.notes.push("the reference rate is withheld (small numbers), and with it every comparison at this stage".to_owned());
         }
@@ -602,16 +626,7 @@ fn apply(report: &mut Report, search: &Search) {
                 silenced.push(format!("{}: ", row.group));
             }
             if own_withheld[g] || reference_withheld {
-                if overall && !own_withheld[g] {
-                    // The overall rate's totals are protected by the
-                    // search; only the tests against everyone else go.
-                    let ir = row.impact_ratio;
-                    withhold_comparisons(row);
-                    row.impact_ratio = ir;
-                    row.withheld.retain(|x| x != "impact_ratio");
-                } else {
-                    withhold_comparisons(row);
-                }
+                withhold_comparisons(row);
             }
             if r < stages {
                 let decomposition_inputs = [PASSED, FAILED, WITHDREW];
