@@ -882,6 +882,131 @@ mod suppression {
         );
     }
 
+    /// `groups` groups of 3 to 40 candidates over `stages` stages.
+    fn many_groups(groups: usize, stages: usize) -> FunnelCounts {
+        let names: Vec<String> = (0..stages).map(|s| format!("s{s}")).collect();
+        let pipeline = Pipeline::new(
+            "p",
+            PipelineKind::Recruitment,
+            names.iter().map(String::as_str),
+        )
+        .unwrap();
+        let mut rng = Rng(groups as u64);
+        let mut records = Vec::new();
+        for g in 0..groups {
+            let label = format!("g{g}");
+            let mut incoming = 3 + rng.below(38);
+            for name in &names {
+                let withdrew = rng.below(3).min(incoming);
+                let passed = rng.below(incoming - withdrew + 1);
+                records.push(CountRecord {
+                    stage: Stage::new(name.as_str()).unwrap(),
+                    group: Group::parse([("race", label.as_str())]).unwrap(),
+                    passed,
+                    failed: incoming - withdrew - passed,
+                    withdrew,
+                    pending: 0,
+                    exempt: 0,
+                });
+                incoming = passed;
+            }
+        }
+        FunnelCounts::from_records(&pipeline, &Breakdown::parse(["race"]).unwrap(), records)
+            .unwrap()
+    }
+
+    /// 15 groups × 2 stages against the overall rate ran past a minute, and
+    /// 100,000 groups never finished: suppression is now linear in groups.
+    #[test]
+    fn suppression_finishes_in_time_proportional_to_groups() {
+        for (groups, reference) in [
+            (15, ReferencePolicy::Overall),
+            (20_000, ReferencePolicy::HighestRate),
+            (20_000, ReferencePolicy::Overall),
+        ] {
+            let counts = many_groups(groups, 2);
+            let options = ReportOptions {
+                breakdown: counts.breakdown().clone(),
+                impact: ImpactOptions::new().reference(reference.clone()),
+                min_cell: 5,
+            };
+            let start = std::time::Instant::now();
+            let report = Report::new(&counts, &options, &[]).unwrap();
+            let svg = report.to_svg();
+            let elapsed = start.elapsed();
+            assert!(report.suppression.unwrap().primary > 0);
+            assert!(svg.ends_with("</svg>\n"));
+            assert!(
+                elapsed.as_secs() < 60,
+                "{groups} groups, {reference:?}: {elapsed:?}"
+            );
+        }
+    }
+
+    /// A minimum cell of 0 or 1 publishes everything; one past the limit is
+    /// a clear error naming the option.
+    #[test]
+    fn min_cell_bounds() {
+        let counts = fixture_counts();
+        let options = |min_cell| ReportOptions {
+            breakdown: counts.breakdown().clone(),
+            impact: ImpactOptions::new(),
+            min_cell,
+        };
+        for k in [0, 1] {
+            assert!(
+                Report::new(&counts, &options(k), &[])
+                    .unwrap()
+                    .suppression
+                    .is_none()
+            );
+        }
+        assert!(
+            Report::new(&counts, &options(1000), &[])
+                .unwrap()
+                .suppression
+                .is_some()
+        );
+        let e = Report::new(&counts, &options(1001), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("min_cell") && e.contains("0 to 1000"), "{e}");
+        let e = Report::new(&counts, &options(u64::MAX), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("min_cell"), "{e}");
+    }
+
+    /// The routes issue 15 found, one by one, on the fixture: the
+    /// decomposition's pending figure, pinch points from withheld terms,
+    /// and pooled stratum figures from small stratum tables are not
+    /// published.
+    #[test]
+    fn leaking_figures_are_withheld() {
+        let counts = many_groups(12, 3);
+        let options = ReportOptions {
+            breakdown: counts.breakdown().clone(),
+            impact: ImpactOptions::new(),
+            min_cell: 10,
+        };
+        let report = Report::new(&counts, &options, &[]).unwrap();
+        let v = serde_json::to_value(&report).unwrap();
+        let published = super::attacker::structural(&v, 10, &[]);
+        assert!(published.is_empty(), "{published:?}");
+        for d in &report.decomposition {
+            if d.stages.iter().any(|s| s.impact_ratio.is_none()) {
+                assert!(d.pinch_point.is_none(), "{d:?}");
+            }
+        }
+        assert!(
+            report
+                .notes
+                .iter()
+                .all(|n| !n.contains("pending candidates are left out")
+                    || report.decomposition.iter().all(|d| d.pending == 0))
+        );
+    }
+
     fn small_funnel() -> impl Strategy<Value = FunnelCounts> {
         let cell = (0u64..12, 0u64..12, 0u64..4, 0u64..3);
         prop::collection::vec(prop::collection::vec(cell, 3), 2..5).prop_map(|groups| {

@@ -611,7 +611,7 @@ fn apply(report: &mut Report, search: &Search) {
             stage.reference_rate = None;
             stage.notes.push("the reference rate is withheld (small numbers), and with it every comparison at this stage".to_owned());
         }
-        let mut silenced = Vec::new();
+        let mut silenced = std::collections::HashSet::new();
         for (g, row) in stage.groups.iter_mut().enumerate().take(search.groups) {
             let counts = [0, 1, 2, 3, 4, 5].map(|f| w(g, r, f));
             withhold_counts(row, counts);
@@ -623,7 +623,7 @@ fn apply(report: &mut Report, search: &Search) {
                     row.withheld.push("impact_ratio".to_owned());
                 }
                 // Notes on why a figure is undefined speak of its counts.
-                silenced.push(format!("{}: ", row.group));
+                silenced.insert(row.group.to_string());
             }
             if own_withheld[g] || reference_withheld {
                 withhold_comparisons(row);
@@ -640,9 +640,10 @@ fn apply(report: &mut Report, search: &Search) {
                 withheld_terms[g][r] = mine || theirs;
             }
         }
-        stage
-            .notes
-            .retain(|n| !silenced.iter().any(|prefix| n.starts_with(prefix.as_str())));
+        stage.notes.retain(|n| {
+            !n.match_indices(": ")
+                .any(|(i, _)| silenced.contains(&n[..i]))
+        });
     }
     let groups: Vec<_> = report
         .bottom_line
@@ -650,6 +651,8 @@ fn apply(report: &mut Report, search: &Search) {
         .iter()
         .map(|g| g.group.clone())
         .collect();
+    let index: std::collections::HashMap<&crate::records::breakdown::Group, usize> =
+        groups.iter().enumerate().map(|(i, g)| (g, i)).collect();
     let bottom: Vec<Option<f64>> = report
         .bottom_line
         .groups
@@ -659,12 +662,12 @@ fn apply(report: &mut Report, search: &Search) {
     let pending_withheld = |g: usize| (0..=stages).any(|r| w(g, r, PENDING));
     let mut dropped = Vec::new();
     report.decomposition.retain_mut(|d| {
-        let Some(g) = groups.iter().position(|x| *x == d.group) else {
+        let Some(&g) = index.get(&d.group) else {
             return true;
         };
         // Its pending figure sums the group's (and the reference's)
         // pending counts: with one of them withheld it would give it away.
-        let reference = groups.iter().position(|x| *x == d.reference);
+        let reference = index.get(&d.reference).copied();
         if pending_withheld(g) || reference.is_some_and(pending_withheld) {
             dropped.push(d.group.to_string());
             return false;
@@ -730,6 +733,8 @@ fn withhold_stratified(report: &mut Report, search: &Search, strata: &[Stratum],
         .iter()
         .map(|g| g.group.clone())
         .collect();
+    let index: std::collections::HashMap<&crate::records::breakdown::Group, usize> =
+        groups.iter().enumerate().map(|(i, g)| (g, i)).collect();
     // small[g][s]: a stratum count of group g at stage s is small.
     let mut small = vec![vec![false; stages]; groups.len()];
     for stratum in strata {
@@ -770,13 +775,10 @@ fn withhold_stratified(report: &mut Report, search: &Search, strata: &[Stratum],
         .enumerate()
     {
         let r = r.min(stages);
-        let reference = stage
-            .reference
-            .as_ref()
-            .and_then(|x| groups.iter().position(|g| g == x));
+        let reference = stage.reference.as_ref().and_then(|x| index.get(x).copied());
         let any_sensitive = (0..groups.len()).any(|g| sensitive(g, r));
         for sg in &mut stage.groups {
-            let g = groups.iter().position(|x| *x == sg.group);
+            let g = index.get(&sg.group).copied();
             let hit = match (g, reference) {
                 (Some(g), Some(reference)) => sensitive(g, r) || sensitive(reference, r),
                 // Against everyone else, every group's tables are inputs.
