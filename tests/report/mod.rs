@@ -790,7 +790,7 @@ mod suppression {
                 let rest = entered - withdrew - pending;
                 let passed = if rest == 0 { 0 } else { rng.below(rest + 1) };
                 let record = CountRecord {
-                    stage: Stage::new(*stage).unwrap(),
+                    stage: Stage::new(stage).unwrap(),
                     group: Group::parse([("race", label.as_str())]).unwrap(),
                     passed,
                     failed: rest - passed,

@@ -290,12 +290,12 @@ impl Search {
     /// Withholds until no count is pinned within its group.
     fn settle_within(&mut self, dirty: &mut [bool]) -> bool {
         let mut changed = false;
-        for g in 0..self.groups {
-            if !dirty[g] {
+        for (g, dirty) in dirty.iter_mut().enumerate() {
+            if !*dirty {
                 continue;
             }
             if !self.withheld[self.cells(g)].iter().any(|w| *w) {
-                dirty[g] = false;
+                *dirty = false;
                 continue;
             }
             loop {
@@ -336,7 +336,7 @@ impl Search {
                 }
                 changed = true;
             }
-            dirty[g] = false;
+            *dirty = false;
         }
         changed
     }
