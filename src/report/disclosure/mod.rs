@@ -198,6 +198,8 @@ struct Search {
     overall: bool,
     /// The reference row of each row set, if a group.
     reference: Vec<Option<usize>>,
+    /// Each group's audit, while its withheld cells are unchanged.
+    cache: Vec<Option<GroupAudit>>,
 }
 
 impl Search {
@@ -216,6 +218,21 @@ impl Search {
                 .filter(|(_, h)| **h)
                 .map(|(f, _)| f),
         )
+    }
+
+    /// The audit of group `g`, kept until its withheld cells change.
+    fn cached_audit(&mut self, g: usize) -> GroupAudit {
+        if let Some(a) = &self.cache[g] {
+            return a.clone();
+        }
+        let a = self.audit(g);
+        self.cache[g] = Some(a.clone());
+        a
+    }
+
+    fn withhold(&mut self, g: usize, cell: usize) {
+        self.withheld[g * self.width + cell] = true;
+        self.cache[g] = None;
     }
 
     fn rate_lost(&self, g: usize, r: usize) -> bool {
@@ -280,7 +297,7 @@ impl Search {
             .or_else(|| self.cheapest(g, self.near(g)));
         match choice {
             Some((_, c)) => {
-                self.withheld[g * self.width + c] = true;
+                self.withhold(g, c);
                 true
             }
             None => false,
@@ -299,7 +316,7 @@ impl Search {
                 continue;
             }
             loop {
-                let exposed = self.audit(g).exposed();
+                let exposed = self.cached_audit(g).exposed();
                 if exposed.is_empty() {
                     break;
                 }
@@ -357,7 +374,7 @@ impl Search {
         // For each involved group, the span (in total-coordinates) of what
         // its withheld cells leave undetermined: λ with Σ λ_j part_j
         // determined by the group's own relations are those orthogonal to it.
-        let audits: Vec<GroupAudit> = involved.iter().map(|&g| self.audit(g)).collect();
+        let audits: Vec<GroupAudit> = involved.iter().map(|&g| self.cached_audit(g)).collect();
         let spans: Vec<Echelon> = audits
             .iter()
             .map(|a| {
@@ -453,7 +470,7 @@ impl Search {
                 }
             };
             if let Some((h, c)) = choice {
-                self.withheld[h * self.width + c] = true;
+                self.withhold(h, c);
                 dirty[h] = true;
                 dirty[g] = true;
                 // The spans are stale now, but withholding more only makes
@@ -517,6 +534,7 @@ pub(crate) fn suppress(report: &mut Report, k: u64, strata: &[Stratum]) {
             .iter()
             .map(|s| s.groups.iter().position(|g| g.reference))
             .collect(),
+        cache: vec![None; groups],
     };
     let mut dirty = vec![true; groups];
     loop {
