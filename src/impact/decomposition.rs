@@ -167,10 +167,13 @@ fn decompose_group(
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, s)| s.clone());
     let product = total.map(f64::exp);
+    // Rows are in the counts' group order; look there first so that many
+    // groups stay linear, and search only if that ever changes.
     let observed = bottom_line
         .groups
-        .iter()
-        .find(|x| x.group == *group)
+        .get(g)
+        .filter(|x| x.group == *group)
+        .or_else(|| bottom_line.groups.iter().find(|x| x.group == *group))
         .and_then(|x| x.impact_ratio);
     if pending > 0 {
         notes.push(format!(

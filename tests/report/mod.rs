@@ -641,8 +641,9 @@ fn published_figures_match_the_stats_module() {
 }
 
 mod suppression {
-    use super::attacker::{leaks, options};
+    use super::attacker::{attack, leaks, options};
     use super::*;
+    use positive_action::impact::Stratum;
     use positive_action::{
         Breakdown, CountRecord, FunnelCounts, Group, ImpactOptions, Pipeline, PipelineKind,
         RateBasis, ReferencePolicy, Stage,
@@ -730,6 +731,281 @@ mod suppression {
                 .iter()
                 .all(|s| s.groups.iter().all(|g| g.withheld.is_empty()))
         );
+    }
+
+    /// SplitMix64, so the random reports are the same on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// A random funnel: 2 to 4 stages, 2 to 7 groups of very different
+    /// sizes, exits, pending and exempt candidates, with the flow between
+    /// stages closed in some groups and open in others; and, for some,
+    /// the same counts split into two strata.
+    fn random_report(rng: &mut Rng) -> (FunnelCounts, Vec<Stratum>) {
+        let names = ["a", "b", "c", "d"];
+        let stages = 2 + rng.below(3) as usize;
+        let groups = 2 + rng.below(6) as usize;
+        let pipeline = Pipeline::new(
+            "p",
+            PipelineKind::Recruitment,
+            names[..stages].iter().copied(),
+        )
+        .unwrap();
+        let breakdown = Breakdown::parse(["race"]).unwrap();
+        let strata = rng.below(3) == 0;
+        let mut main = Vec::new();
+        let mut split = [Vec::new(), Vec::new()];
+        for g in 0..groups {
+            let label = format!("g{g}");
+            let mut incoming = match rng.below(3) {
+                0 => 1 + rng.below(15),
+                1 => 15 + rng.below(200),
+                _ => 200 + rng.below(3000),
+            };
+            let carry_exempt = rng.below(2) == 0;
+            for stage in names.iter().take(stages) {
+                let exempt = if rng.below(4) == 0 {
+                    rng.below(incoming.min(4) + 1)
+                } else {
+                    0
+                };
+                let entered = incoming - exempt;
+                let withdrew = rng.below(entered / 8 + 2).min(entered);
+                let pending = if rng.below(3) == 0 {
+                    rng.below((entered - withdrew).min(5) + 1)
+                } else {
+                    0
+                };
+                let rest = entered - withdrew - pending;
+                let passed = if rest == 0 { 0 } else { rng.below(rest + 1) };
+                let record = CountRecord {
+                    stage: Stage::new(stage).unwrap(),
+                    group: Group::parse([("race", label.as_str())]).unwrap(),
+                    passed,
+                    failed: rest - passed,
+                    withdrew,
+                    pending,
+                    exempt,
+                };
+                if strata {
+                    let part = |v: u64, rng: &mut Rng| rng.below(v + 1);
+                    let mut first = record.clone();
+                    first.passed = part(record.passed, rng);
+                    first.failed = part(record.failed, rng);
+                    first.withdrew = part(record.withdrew, rng);
+                    first.pending = part(record.pending, rng);
+                    first.exempt = part(record.exempt, rng);
+                    let second = CountRecord {
+                        passed: record.passed - first.passed,
+                        failed: record.failed - first.failed,
+                        withdrew: record.withdrew - first.withdrew,
+                        pending: record.pending - first.pending,
+                        exempt: record.exempt - first.exempt,
+                        ..record.clone()
+                    };
+                    split[0].push(first);
+                    split[1].push(second);
+                }
+                main.push(record);
+                incoming = passed + if carry_exempt { exempt } else { 0 };
+            }
+        }
+        let counts = FunnelCounts::from_records(&pipeline, &breakdown, main).unwrap();
+        let strata = if strata {
+            split
+                .into_iter()
+                .enumerate()
+                .map(|(i, records)| Stratum {
+                    name: format!("s{i}"),
+                    counts: FunnelCounts::from_records(&pipeline, &breakdown, records).unwrap(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        (counts, strata)
+    }
+
+    /// The attacker against 400 random reports, every reference policy and
+    /// rate basis, k from 3 to 8: nothing withheld is recovered, and no
+    /// statistic with a withheld input is published.
+    #[test]
+    fn the_attacker_recovers_nothing_from_random_reports() {
+        let mut rng = Rng(20_261_202);
+        let (mut reports, mut withheld, mut recovered, mut with_strata) = (0, 0, 0, 0);
+        let mut failures = Vec::new();
+        for _ in 0..400 {
+            let (counts, strata) = random_report(&mut rng);
+            let reference = match rng.below(3) {
+                0 => ReferencePolicy::HighestRate,
+                1 => ReferencePolicy::Overall,
+                _ => ReferencePolicy::Group(counts.groups()[0].clone()),
+            };
+            let basis = if rng.below(2) == 0 {
+                RateBasis::Decided
+            } else {
+                RateBasis::Entered
+            };
+            let k = 3 + rng.below(6);
+            let a = attack(&counts, &options(reference.clone(), basis), k, &strata);
+            reports += 1;
+            with_strata += usize::from(!strata.is_empty());
+            withheld += a.withheld;
+            recovered += a.leaked.len();
+            if !a.leaked.is_empty() || !a.structural.is_empty() {
+                failures.push(format!(
+                    "{reference:?} {basis:?} k={k}: {:?} {:?}",
+                    a.leaked, a.structural
+                ));
+            }
+        }
+        eprintln!(
+            "attacker: {reports} reports ({with_strata} with strata), {withheld} counts withheld, {recovered} recovered"
+        );
+        assert!(withheld > 1000, "{withheld}");
+        assert!(
+            failures.is_empty(),
+            "{} reports leak: {:#?}",
+            failures.len(),
+            &failures[..failures.len().min(5)]
+        );
+    }
+
+    /// `groups` groups of 3 to 40 candidates over `stages` stages.
+    fn many_groups(groups: usize, stages: usize) -> FunnelCounts {
+        let names: Vec<String> = (0..stages).map(|s| format!("s{s}")).collect();
+        let pipeline = Pipeline::new(
+            "p",
+            PipelineKind::Recruitment,
+            names.iter().map(String::as_str),
+        )
+        .unwrap();
+        let mut rng = Rng(groups as u64);
+        let mut records = Vec::new();
+        for g in 0..groups {
+            let label = format!("g{g}");
+            let mut incoming = 3 + rng.below(38);
+            for name in &names {
+                let withdrew = rng.below(3).min(incoming);
+                let passed = rng.below(incoming - withdrew + 1);
+                records.push(CountRecord {
+                    stage: Stage::new(name.as_str()).unwrap(),
+                    group: Group::parse([("race", label.as_str())]).unwrap(),
+                    passed,
+                    failed: incoming - withdrew - passed,
+                    withdrew,
+                    pending: 0,
+                    exempt: 0,
+                });
+                incoming = passed;
+            }
+        }
+        FunnelCounts::from_records(&pipeline, &Breakdown::parse(["race"]).unwrap(), records)
+            .unwrap()
+    }
+
+    /// 15 groups × 2 stages against the overall rate ran past a minute, and
+    /// 100,000 groups never finished: suppression is now linear in groups.
+    #[test]
+    fn suppression_finishes_in_time_proportional_to_groups() {
+        for (groups, reference) in [
+            (15, ReferencePolicy::Overall),
+            (20_000, ReferencePolicy::HighestRate),
+            (20_000, ReferencePolicy::Overall),
+        ] {
+            let counts = many_groups(groups, 2);
+            let options = ReportOptions {
+                breakdown: counts.breakdown().clone(),
+                impact: ImpactOptions::new().reference(reference.clone()),
+                min_cell: 5,
+            };
+            let start = std::time::Instant::now();
+            let report = Report::new(&counts, &options, &[]).unwrap();
+            let svg = report.to_svg();
+            let elapsed = start.elapsed();
+            assert!(report.suppression.unwrap().primary > 0);
+            assert!(svg.ends_with("</svg>\n"));
+            assert!(
+                elapsed.as_secs() < 60,
+                "{groups} groups, {reference:?}: {elapsed:?}"
+            );
+        }
+    }
+
+    /// A minimum cell of 0 or 1 publishes everything; one past the limit is
+    /// a clear error naming the option.
+    #[test]
+    fn min_cell_bounds() {
+        let counts = fixture_counts();
+        let options = |min_cell| ReportOptions {
+            breakdown: counts.breakdown().clone(),
+            impact: ImpactOptions::new(),
+            min_cell,
+        };
+        for k in [0, 1] {
+            assert!(
+                Report::new(&counts, &options(k), &[])
+                    .unwrap()
+                    .suppression
+                    .is_none()
+            );
+        }
+        assert!(
+            Report::new(&counts, &options(1000), &[])
+                .unwrap()
+                .suppression
+                .is_some()
+        );
+        let e = Report::new(&counts, &options(1001), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("min_cell") && e.contains("0 to 1000"), "{e}");
+        let e = Report::new(&counts, &options(u64::MAX), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("min_cell"), "{e}");
+    }
+
+    /// The routes issue 15 found, one by one, on the fixture: the
+    /// decomposition's pending figure, pinch points from withheld terms,
+    /// and pooled stratum figures from small stratum tables are not
+    /// published.
+    #[test]
+    fn leaking_figures_are_withheld() {
+        let counts = many_groups(12, 3);
+        let options = ReportOptions {
+            breakdown: counts.breakdown().clone(),
+            impact: ImpactOptions::new(),
+            min_cell: 10,
+        };
+        let report = Report::new(&counts, &options, &[]).unwrap();
+        let v = serde_json::to_value(&report).unwrap();
+        let published = super::attacker::structural(&v, 10, &[]);
+        assert!(published.is_empty(), "{published:?}");
+        for d in &report.decomposition {
+            if d.stages.iter().any(|s| s.impact_ratio.is_none()) {
+                assert!(d.pinch_point.is_none(), "{d:?}");
+            }
+        }
+        // A published pending figure sums only published pending counts.
+        for d in &report.decomposition {
+            for set in report.stages.iter().chain([&report.bottom_line]) {
+                let row = set.groups.iter().find(|g| g.group == d.group).unwrap();
+                assert!(row.pending.is_some(), "{}: pending withheld", d.group);
+            }
+        }
     }
 
     fn small_funnel() -> impl Strategy<Value = FunnelCounts> {
