@@ -40,11 +40,13 @@ for target in "${targets[@]}"; do
     *) dict= ;;
   esac
   echo "== $target: $runs executions"
+  status=0
   cargo +nightly fuzz run "$target" "corpus/$target" -- \
     -runs="$runs" -timeout=1 -rss_limit_mb=2048 -max_len=65536 \
-    -print_final_stats=1 ${dict:+-dict=$dict} 2>&1 | tee "logs-$target.txt" | grep -E '^(#[0-9]+.*(DONE|pulse)|stat::|==|SUMMARY)' || true
-  if grep -q 'SUMMARY\|deadly signal\|Timeout\|out-of-memory' "logs-$target.txt"; then
-    echo "$target: FAILED; see fuzz/logs-$target.txt and fuzz/artifacts/$target" >&2
+    -print_final_stats=1 ${dict:+-dict=$dict} > "logs-$target.txt" 2>&1 || status=$?
+  grep -E '^(#[0-9]+.*DONE|stat::|SUMMARY)' "logs-$target.txt" || true
+  if [ "$status" -ne 0 ]; then
+    echo "$target: FAILED (exit $status); see fuzz/logs-$target.txt and fuzz/artifacts/$target" >&2
     exit 1
   fi
 done
