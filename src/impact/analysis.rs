@@ -565,7 +565,6 @@ pub(crate) fn analyse(
             comparison.selected,
             comparison.considered.saturating_sub(comparison.selected),
         )?;
-        let mut undefined: Vec<&str> = Vec::new();
         g.impact_ratio = rate_ratio(
             row.selected,
             row.considered,
@@ -573,38 +572,7 @@ pub(crate) fn analyse(
             reference_tally.considered,
         );
         g.adverse_impact = !g.unknown && g.impact_ratio.is_some_and(|r| r < options.threshold);
-        if !overall {
-            g.impact_ratio_ci = table
-                .impact_ratio_ci(options.confidence)?
-                .map(|(lo, hi)| [lo, hi]);
-            if g.impact_ratio_ci.is_none() && g.impact_ratio.is_some() {
-                undefined.push("impact_ratio_ci (a rate of 0)");
-            }
-        }
-        g.fisher = Some(table.fisher_exact());
-        g.z_test = table.z_test();
-        if g.z_test.is_none() {
-            undefined.push("z_test, chi2, chi2_yates (the pooled rate is 0 or 1)");
-        }
-        let chi2 = table.chi_square();
-        g.chi2 = chi2.map(|c| c.statistic);
-        g.chi2_p_value = chi2.map(|c| c.p_value);
-        let yates = table.chi_square_yates();
-        g.chi2_yates = yates.map(|c| c.statistic);
-        g.chi2_yates_p_value = yates.map(|c| c.p_value);
-        g.z_ir = table.z_ir();
-        if g.z_ir.is_none() && g.z_test.is_some() {
-            undefined.push("z_ir (a rate of 0)");
-        }
-        g.odds_ratio = table.odds_ratio();
-        if g.odds_ratio.is_none() {
-            undefined.push("odds_ratio (a zero cell in the comparison)");
-        }
-        g.cohens_h = table.cohens_h();
-        g.shortfall = Some(table.shortfall(options.threshold)?);
-        g.flip_flop = table.flip_flop();
-        g.significant_after_one_more = table.significant_after(1, options.alpha)?;
-        g.significant_after_two_more = table.significant_after(2, options.alpha)?;
+        let mut undefined = test_against_comparison(&mut g, &table, overall, options)?;
         if comparison.considered == 0 {
             undefined.push("every test (no other candidate to compare with)");
         }
@@ -626,6 +594,53 @@ pub(crate) fn analyse(
         groups: out,
         notes,
     })
+}
+
+/// Every test of one group's table against its comparison (the reference
+/// group, or everyone else against the overall rate): the impact ratio's
+/// interval, Fisher, z and chi-square, Z_IR, effect sizes, the shortfalls
+/// and the practical-significance rules. Returns the figures left
+/// undefined, with why, for the stage's note.
+fn test_against_comparison(
+    g: &mut GroupImpact,
+    table: &TwoByTwo,
+    overall: bool,
+    options: &ImpactOptions,
+) -> Result<Vec<&'static str>> {
+    let mut undefined: Vec<&'static str> = Vec::new();
+    if !overall {
+        g.impact_ratio_ci = table
+            .impact_ratio_ci(options.confidence)?
+            .map(|(lo, hi)| [lo, hi]);
+        if g.impact_ratio_ci.is_none() && g.impact_ratio.is_some() {
+            undefined.push("impact_ratio_ci (a rate of 0)");
+        }
+    }
+    g.fisher = Some(table.fisher_exact());
+    g.z_test = table.z_test();
+    if g.z_test.is_none() {
+        undefined.push("z_test, chi2, chi2_yates (the pooled rate is 0 or 1)");
+    }
+    let chi2 = table.chi_square();
+    g.chi2 = chi2.map(|c| c.statistic);
+    g.chi2_p_value = chi2.map(|c| c.p_value);
+    let yates = table.chi_square_yates();
+    g.chi2_yates = yates.map(|c| c.statistic);
+    g.chi2_yates_p_value = yates.map(|c| c.p_value);
+    g.z_ir = table.z_ir();
+    if g.z_ir.is_none() && g.z_test.is_some() {
+        undefined.push("z_ir (a rate of 0)");
+    }
+    g.odds_ratio = table.odds_ratio();
+    if g.odds_ratio.is_none() {
+        undefined.push("odds_ratio (a zero cell in the comparison)");
+    }
+    g.cohens_h = table.cohens_h();
+    g.shortfall = Some(table.shortfall(options.threshold)?);
+    g.flip_flop = table.flip_flop();
+    g.significant_after_one_more = table.significant_after(1, options.alpha)?;
+    g.significant_after_two_more = table.significant_after(2, options.alpha)?;
+    Ok(undefined)
 }
 
 /// A plain-text table per stage (and the bottom line, when there is more
