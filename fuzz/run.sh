@@ -39,6 +39,7 @@ for target in "${targets[@]}"; do
     report_json) dict=dict/json.dict ;;
     *) dict= ;;
   esac
+  mkdir -p "corpus/$target"
   echo "== $target: $runs executions"
   status=0
   cargo +nightly fuzz run "$target" "corpus/$target" -- \
