@@ -23,8 +23,10 @@ use std::process::ExitCode;
 
 use positive_action::counts::StageTimes;
 use positive_action::interventions::{EvaluationOptions, InterventionEvaluation, Stratification};
-use positive_action::io::{CsvOptions, Mode, StageOrder, count_csv_path};
-use positive_action::report::{LoadSummary, Report, ReportInput, ReportOptions};
+use positive_action::io::{CsvOptions, Mode, SetAside, StageOrder, count_csv_path};
+use positive_action::report::{
+    LoadSummary, Report, ReportInput, ReportOptions, SET_ASIDE_EXAMPLES,
+};
 use positive_action::{
     Applications, Breakdown, Counting, Error, Funnel, FunnelCounts, Group, ImpactOptions,
     RateBasis, ReferencePolicy,
@@ -44,7 +46,10 @@ INPUT:
     --input FILE.json        counts or candidate records (JSON contract v1)
     --csv FILE.csv           long format: candidate, stage, outcome[, date][, interventions], characteristics...
     --stages a,b,c           stage order for CSV input (otherwise inferred)
-    --lenient                set bad rows and journeys aside (reported) instead of stopping
+    --lenient                set bad rows and journeys aside (reported) instead of stopping;
+                             the report counts them by reason and shows the first 5 of each
+    --set-aside FILE.csv     write every row set aside (line, candidate, reason) as CSV
+                             (CSV input)
     --fold-labels            count labels that differ only by case or invisible
                              characters (White, white) as one group (CSV input)
     A FILE that is a FIFO is read until its writer closes it; with no writer
@@ -78,6 +83,7 @@ struct Args {
     json: bool,
     svg: Option<PathBuf>,
     lenient: bool,
+    set_aside: Option<PathBuf>,
     fold_labels: bool,
     help: bool,
 }
@@ -184,6 +190,7 @@ fn parse_args(raw: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
                 args.min_cell = Some(parse_number("--min-cell", &value("--min-cell")?)?)
             }
             "--svg" => args.svg = Some(value("--svg")?.into()),
+            "--set-aside" => args.set_aside = Some(value("--set-aside")?.into()),
             "--json" => args.json = switch("--json")?,
             "--lenient" => args.lenient = switch("--lenient")?,
             "--fold-labels" => args.fold_labels = switch("--fold-labels")?,
@@ -199,6 +206,23 @@ fn parse_args(raw: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
             return Err(format!(
                 "--svg {} is the input file: expected another path for the chart, so the input is not overwritten",
                 svg.display()
+            ));
+        }
+    }
+    if let Some(aside) = &args.set_aside {
+        let Some(csv) = &args.csv else {
+            return Err("--set-aside applies to --csv input only".to_owned());
+        };
+        if same_file(aside, csv) {
+            return Err(format!(
+                "--set-aside {} is the input file: expected another path for the rows set aside, so the input is not overwritten",
+                aside.display()
+            ));
+        }
+        if args.svg.as_ref().is_some_and(|svg| same_file(svg, aside)) {
+            return Err(format!(
+                "--set-aside {} is also the --svg file: expected two paths",
+                aside.display()
             ));
         }
     }
@@ -512,7 +536,25 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     let counts = &counted.counts;
     let mut report = Report::new(counts, &options, &[]).map_err(|e| e.to_string())?;
     let l = &counted.load;
-    report.load = Some(LoadSummary::from(l));
+    let summary = LoadSummary::from(l);
+    // The report shows the first few rows set aside for each reason; the
+    // file, when asked for, has every one.
+    if let Some(out) = &args.set_aside {
+        write_set_aside(out, &l.set_aside)?;
+        report.notes.push(format!(
+            "wrote all {} rows set aside (line, candidate, reason) to {}",
+            l.set_aside.len(),
+            out.display()
+        ));
+    } else if summary.set_aside_cut() {
+        report.notes.push(format!(
+            "the report shows {} of the {} rows set aside, the first {} of each reason; give --set-aside FILE.csv to write every one",
+            summary.set_aside.len(),
+            summary.set_aside_total,
+            SET_ASIDE_EXAMPLES
+        ));
+    }
+    report.load = Some(summary);
     for warning in &l.label_warnings {
         report.notes.push(format!("warning: {warning}"));
     }
@@ -538,6 +580,36 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
         report,
         funnel: Some((counted.counts, counted.stage_times)),
     })
+}
+
+/// Writes every row set aside as CSV: line, candidate, reason, quoted
+/// where a field holds a comma, a quote or a line break (RFC 4180).
+fn write_set_aside(path: &Path, rows: &[SetAside]) -> Result<(), String> {
+    fn field(out: &mut String, text: &str) {
+        if text.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&text.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(text);
+        }
+    }
+    let cannot = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let file = std::fs::File::create(path).map_err(cannot)?;
+    let mut w = std::io::BufWriter::new(file);
+    w.write_all(b"line,candidate,reason\n").map_err(cannot)?;
+    let mut out = String::new();
+    for row in rows {
+        out.clear();
+        out.push_str(&row.line.to_string());
+        out.push(',');
+        field(&mut out, row.candidate.as_deref().unwrap_or(""));
+        out.push(',');
+        field(&mut out, &row.reason);
+        out.push('\n');
+        w.write_all(out.as_bytes()).map_err(cannot)?;
+    }
+    w.flush().map_err(cannot)
 }
 
 fn main() -> ExitCode {

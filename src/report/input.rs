@@ -454,10 +454,8 @@ fn load_journeys(
     lenient: bool,
 ) -> Result<(Applications, LoadSummary)> {
     let known: HashSet<_> = candidates.iter().map(|c| c.id).collect();
-    let mut summary = LoadSummary {
-        read: records.len() as u64,
-        ..LoadSummary::default()
-    };
+    let read = records.len() as u64;
+    let mut set_aside = Vec::new();
     let mut journeys = Vec::with_capacity(records.len());
     for (i, record) in records.into_iter().enumerate() {
         let candidate = record.candidate;
@@ -468,14 +466,14 @@ fn load_journeys(
         };
         match result {
             Ok(j) => journeys.push(j),
-            Err(e) if lenient => summary.set_aside.push(SetAsideRecord {
+            Err(e) if lenient => set_aside.push(SetAsideRecord {
                 location: format!("journeys[{i}]"),
                 reason: e.to_string(),
             }),
             Err(e) => return Err(e),
         }
     }
-    summary.used = journeys.len() as u64;
+    let summary = LoadSummary::new(read, journeys.len() as u64, set_aside);
     let applications = Applications::new(pipeline, candidates, journeys)?;
     Ok((applications, summary))
 }

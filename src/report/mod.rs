@@ -251,7 +251,17 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-/// Rows read, used and set aside while loading, with reasons.
+/// How many set-aside records the published report shows for each reason,
+/// the first in the input: a lenient load that sets aside most of a large
+/// file is summarised by reason rather than listed row by row.
+pub const SET_ASIDE_EXAMPLES: usize = 5;
+
+/// Rows read, used and set aside while loading, summarised by reason.
+///
+/// `read == used + set_aside_total`, always. The in-memory load report
+/// ([`crate::io::LoadReport`]) keeps every row set aside; this, the
+/// published form, keeps a count per reason and the first
+/// [`SET_ASIDE_EXAMPLES`] records of each.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LoadSummary {
@@ -259,29 +269,178 @@ pub struct LoadSummary {
     pub read: u64,
     /// Records used.
     pub used: u64,
-    /// Records set aside; `read == used + set_aside.len()`.
+    /// Records set aside, all of them: `read == used + set_aside_total`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub set_aside_total: u64,
+    /// Records set aside, counted by reason (the reason with the record's
+    /// own line, candidate, values and numbers taken out), most first, ties
+    /// in the order the reason first appears; the counts add up to
+    /// `set_aside_total`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub set_aside_by_reason: Vec<SetAsideReason>,
+    /// Examples of records set aside, in input order: the first
+    /// [`SET_ASIDE_EXAMPLES`] of each reason. It used to list every record
+    /// set aside; it is capped now, so count with `set_aside_total`, not
+    /// its length.
     pub set_aside: Vec<SetAsideRecord>,
 }
 
-impl From<&crate::io::LoadReport> for LoadSummary {
-    /// A CSV load, as the report shows it: rows read and used, and each row
-    /// set aside with its line, the candidate's external id and the reason.
-    fn from(l: &crate::io::LoadReport) -> Self {
-        Self {
-            read: l.rows_read,
-            used: l.rows_used,
-            set_aside: l
-                .set_aside
-                .iter()
-                .map(|s| SetAsideRecord {
-                    location: match &s.candidate {
-                        Some(c) => format!("line {} ({c})", s.line),
-                        None => format!("line {}", s.line),
-                    },
-                    reason: s.reason.clone(),
-                })
-                .collect(),
+/// Records set aside for one reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SetAsideReason {
+    /// The reason, with the parts that differ from record to record (line
+    /// numbers, candidates, quoted values, numbers and ids) replaced by
+    /// `#`, `"…"` and `<candidate>`.
+    pub reason: String,
+    /// How many records were set aside for it.
+    pub count: u64,
+    /// The first [`SET_ASIDE_EXAMPLES`] of them, each with its full reason.
+    pub examples: Vec<SetAsideRecord>,
+}
+
+impl LoadSummary {
+    /// Summarises records set aside by reason, keeping the first
+    /// [`SET_ASIDE_EXAMPLES`] of each; `read` and `used` are as loaded.
+    ///
+    /// ```
+    /// use positive_action::report::{LoadSummary, SetAsideRecord};
+    ///
+    /// let bad = (0..100).map(|i| SetAsideRecord {
+    ///     location: format!("line {}", i + 2),
+    ///     reason: format!("csv line {}: 3 fields, expected 4 as in the header", i + 2),
+    /// });
+    /// let summary = LoadSummary::new(150, 50, bad);
+    /// assert_eq!(summary.set_aside_total, 100);
+    /// assert_eq!(summary.set_aside_by_reason.len(), 1);
+    /// assert_eq!(summary.set_aside_by_reason[0].count, 100);
+    /// assert_eq!(summary.set_aside.len(), 5);
+    /// ```
+    pub fn new(read: u64, used: u64, set_aside: impl IntoIterator<Item = SetAsideRecord>) -> Self {
+        Self::summarise(
+            read,
+            used,
+            set_aside
+                .into_iter()
+                .map(|r| (reason_kind(&r.reason, None), r)),
+        )
+    }
+
+    fn summarise(
+        read: u64,
+        used: u64,
+        records: impl IntoIterator<Item = (String, SetAsideRecord)>,
+    ) -> Self {
+        let mut by_reason: Vec<SetAsideReason> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut examples = Vec::new();
+        let mut total = 0u64;
+        for (kind, record) in records {
+            total += 1;
+            let i = *index.entry(kind).or_insert_with_key(|kind| {
+                by_reason.push(SetAsideReason {
+                    reason: kind.clone(),
+                    count: 0,
+                    examples: Vec::new(),
+                });
+                by_reason.len() - 1
+            });
+            let entry = &mut by_reason[i];
+            entry.count += 1;
+            if entry.examples.len() < SET_ASIDE_EXAMPLES {
+                entry.examples.push(record.clone());
+                examples.push(record);
+            }
         }
+        // Stable: ties keep the order each reason first appears.
+        by_reason.sort_by_key(|r| std::cmp::Reverse(r.count));
+        Self {
+            read,
+            used,
+            set_aside_total: total,
+            set_aside_by_reason: by_reason,
+            set_aside: examples,
+        }
+    }
+
+    /// Whether the examples leave out records set aside.
+    pub fn set_aside_cut(&self) -> bool {
+        (self.set_aside.len() as u64) < self.set_aside_total
+    }
+}
+
+/// A reason with what differs from record to record taken out, so that
+/// records set aside for the same cause are counted together: the
+/// record's own candidate becomes `<candidate>`, each quoted value `"…"`,
+/// and each word holding a digit (a line, a count, a date, a uuid) `#`.
+fn reason_kind(reason: &str, candidate: Option<&str>) -> String {
+    let mut text = reason.to_owned();
+    if let Some(c) = candidate.filter(|c| !c.is_empty()) {
+        text = text.replace(&format!("{c:?}"), "<candidate>");
+    }
+    // Quoted values (Rust's debug quoting, with backslash escapes).
+    let mut unquoted = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '"' {
+            unquoted.push(ch);
+            continue;
+        }
+        unquoted.push_str("\"…\"");
+        while let Some(q) = chars.next() {
+            match q {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => break,
+                _ => {}
+            }
+        }
+    }
+    // Words holding a digit, keeping their closing punctuation.
+    let mut out = String::with_capacity(unquoted.len());
+    for (i, word) in unquoted.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let core = word.trim_end_matches([':', ',', ';', ')', ']', '.']);
+        let lead = core.len() - core.trim_start_matches(['(', '[']).len();
+        if candidate.is_some_and(|c| !c.is_empty() && &core[lead..] == c) {
+            out.push_str(&core[..lead]);
+            out.push_str("<candidate>");
+            out.push_str(&word[core.len()..]);
+        } else if core[lead..].bytes().any(|b| b.is_ascii_digit()) {
+            out.push_str(&core[..lead]);
+            out.push('#');
+            out.push_str(&word[core.len()..]);
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+impl From<&crate::io::LoadReport> for LoadSummary {
+    /// A CSV load, as the report shows it: rows read and used, and the rows
+    /// set aside counted by reason, with the first few of each (line, the
+    /// candidate's external id and the reason).
+    fn from(l: &crate::io::LoadReport) -> Self {
+        Self::summarise(
+            l.rows_read,
+            l.rows_used,
+            l.set_aside.iter().map(|s| {
+                (
+                    reason_kind(&s.reason, s.candidate.as_deref()),
+                    SetAsideRecord {
+                        location: match &s.candidate {
+                            Some(c) => format!("line {} ({c})", s.line),
+                            None => format!("line {}", s.line),
+                        },
+                        reason: s.reason.clone(),
+                    },
+                )
+            }),
+        )
     }
 }
 
@@ -437,5 +596,42 @@ impl Report {
             load: None,
             notes,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reason_kind;
+
+    #[test]
+    fn reasons_lose_what_differs_from_row_to_row() {
+        // The candidate only as a whole word: candidate "a" leaves "at" be.
+        assert_eq!(
+            reason_kind("candidate a: stage sift at line 7 (a)", Some("a")),
+            "candidate <candidate>: stage sift at line # (<candidate>)"
+        );
+        // Quoted values, with escaped quotes inside, and uuids.
+        assert_eq!(
+            reason_kind(
+                r#"invalid category label "x \"y\", z": expected text"#,
+                None
+            ),
+            "invalid category label \"…\": expected text"
+        );
+        assert_eq!(
+            reason_kind(
+                "candidate 00000000-0000-4000-8000-000000000004: stage sift",
+                None
+            ),
+            "candidate #: stage sift"
+        );
+        // A quoted candidate with a space in it.
+        assert_eq!(
+            reason_kind(
+                r#"candidate "Jo Bloggs" is listed more than once"#,
+                Some("Jo Bloggs")
+            ),
+            "candidate <candidate> is listed more than once"
+        );
     }
 }

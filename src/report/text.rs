@@ -233,12 +233,19 @@ impl fmt::Display for Report {
             writeln!(
                 f,
                 "Loaded {} records: {} used, {} set aside",
-                load.read,
-                load.used,
-                load.set_aside.len()
+                load.read, load.used, load.set_aside_total
             )?;
-            for s in &load.set_aside {
-                writeln!(f, "  set aside {}: {}", s.location, s.reason)?;
+            // By reason, with the first few of each: a load that sets
+            // aside most of a large file stays a few lines long.
+            for r in &load.set_aside_by_reason {
+                writeln!(f, "  {} set aside: {}", r.count, r.reason)?;
+                for s in &r.examples {
+                    writeln!(f, "    {}: {}", s.location, s.reason)?;
+                }
+                let more = r.count.saturating_sub(r.examples.len() as u64);
+                if more > 0 {
+                    writeln!(f, "    and {more} more")?;
+                }
             }
             writeln!(f)?;
         }

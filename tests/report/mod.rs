@@ -10,6 +10,7 @@ use positive_action::stats::TwoByTwo;
 
 mod attacker;
 mod hostile;
+mod set_aside;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1104,8 +1105,20 @@ fn csv_end_to_end_strict_and_lenient() {
     assert!(!aside.is_empty());
     assert_eq!(
         load["read"].as_u64().unwrap(),
-        load["used"].as_u64().unwrap() + aside.len() as u64
+        load["used"].as_u64().unwrap() + load["set_aside_total"].as_u64().unwrap()
     );
+    // Few enough that every row is an example; the reasons add up.
+    assert_eq!(
+        load["set_aside_total"].as_u64().unwrap(),
+        aside.len() as u64
+    );
+    let by: u64 = load["set_aside_by_reason"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(by, aside.len() as u64);
     assert!(
         aside
             .iter()
