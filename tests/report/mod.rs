@@ -10,6 +10,7 @@ use positive_action::stats::TwoByTwo;
 
 mod attacker;
 mod hostile;
+mod input_errors;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
