@@ -125,7 +125,9 @@ fn iso_date<'de, D: serde::Deserializer<'de>>(
 pub(crate) fn parse_iso_date(text: &str) -> std::result::Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
         if e.kind() == chrono::format::ParseErrorKind::TooLong {
-            format!("date {text:?} has more than a date (a time?): expected YYYY-MM-DD, without a time")
+            format!(
+                "date {text:?} has more than a date (a time?): expected YYYY-MM-DD, without a time"
+            )
         } else {
             format!("date {text:?} is not a calendar date: expected YYYY-MM-DD")
         }
