@@ -440,6 +440,7 @@ fn kind_without_fields(text: &str, line: usize, column: usize) -> Option<String>
 /// first bad date in the text, which is the first one met here, as both go
 /// in document order. `None` when the text is not JSON (it is, if serde got
 /// as far as a date) or no bad date is found.
+#[cfg(feature = "serde")]
 fn bad_date_place(text: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(text).ok()?;
     let journeys = value.get("journeys")?.as_array()?;
