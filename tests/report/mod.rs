@@ -11,6 +11,7 @@ use positive_action::stats::TwoByTwo;
 mod attacker;
 mod hostile;
 mod input_errors;
+mod representation_notes;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
