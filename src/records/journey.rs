@@ -106,21 +106,32 @@ pub struct StageResult {
 
 /// A result's date from input: `YYYY-MM-DD` or null. A bad one is named
 /// with the field, the value and what was expected, not chrono's bare
-/// "input is out of range" or "trailing input"; the JSON reader adds the
-/// line and column of the record.
+/// "input is out of range" or "trailing input"; the JSON reader
+/// (`ReportInput::from_json`) adds the line and column, and the journey and
+/// result that hold the date.
 #[cfg(feature = "serde")]
 fn iso_date<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<NaiveDate>, D::Error> {
     let text: Option<String> = serde::Deserialize::deserialize(d)?;
-    text.map(|t| {
-        NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| {
-            serde::de::Error::custom(format!(
-                "field \"date\" is {t:?} ({e}): expected a calendar date as YYYY-MM-DD, without a time"
-            ))
-        })
+    text.map(|t| parse_iso_date(&t).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+/// A date as `YYYY-MM-DD`, or a message that names the value and says what
+/// was expected: "date \"2025-02-30\" is not a calendar date: expected
+/// YYYY-MM-DD".
+#[cfg(feature = "serde")]
+pub(crate) fn parse_iso_date(text: &str) -> std::result::Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
+        if e.kind() == chrono::format::ParseErrorKind::TooLong {
+            format!(
+                "date {text:?} has more than a date (a time?): expected YYYY-MM-DD, without a time"
+            )
+        } else {
+            format!("date {text:?} is not a calendar date: expected YYYY-MM-DD")
+        }
     })
-    .transpose()
 }
 
 impl StageResult {

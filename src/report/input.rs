@@ -192,6 +192,11 @@ impl ReportInput {
                     message = better;
                 }
             }
+            if message.starts_with("date \"") {
+                if let Some(place) = bad_date_place(text) {
+                    message = format!("{place}: {message}");
+                }
+            }
             Error::InvalidJson {
                 line: e.line(),
                 column: e.column(),
@@ -427,6 +432,44 @@ fn kind_without_fields(text: &str, line: usize, column: usize) -> Option<String>
     Some(format!(
         "field \"kind\" is \"{name}\" without its details: expected {example}"
     ))
+}
+
+/// Where the first bad result date of the journeys is, as "journey 3
+/// (candidate 00000000-0000-4000-8000-000000000007), result 2 (stage interview)", counting journeys and
+/// results from 1 in the order the input gives them. serde stops at the
+/// first bad date in the text, which is the first one met here, as both go
+/// in document order. `None` when the text is not JSON (it is, if serde got
+/// as far as a date) or no bad date is found.
+#[cfg(feature = "serde")]
+fn bad_date_place(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let journeys = value.get("journeys")?.as_array()?;
+    for (j, journey) in journeys.iter().enumerate() {
+        let Some(results) = journey.get("results").and_then(|r| r.as_array()) else {
+            continue;
+        };
+        for (r, result) in results.iter().enumerate() {
+            let Some(date) = result.get("date").and_then(|d| d.as_str()) else {
+                continue;
+            };
+            if crate::records::journey::parse_iso_date(date).is_ok() {
+                continue;
+            }
+            let name = |v: Option<&serde_json::Value>| match v {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => "not given".to_owned(),
+            };
+            return Some(format!(
+                "journey {} (candidate {}), result {} (stage {})",
+                j + 1,
+                name(journey.get("candidate")),
+                r + 1,
+                name(result.get("stage")),
+            ));
+        }
+    }
+    None
 }
 
 /// The breakdown of aggregated records: the characteristics of the first

@@ -259,8 +259,11 @@ pub struct RepresentationRow {
     pub headcount: u64,
     /// headcount / declared headcount of the scope.
     pub share: Option<f64>,
-    /// The group's share of the benchmark population; `None` when the
-    /// benchmark does not list the group.
+    /// The group's share of the benchmark population, as the benchmark
+    /// gives it; `None` when the benchmark does not list the group. The
+    /// shares are never rescaled: when a headcount group is missing from
+    /// the benchmark, the others keep the benchmark's shares (which sum to
+    /// 1 without it) and the section's notes name the missing group.
     pub benchmark_share: Option<f64>,
     /// share / benchmark share: 1 is parity.
     pub ratio: Option<f64>,
@@ -345,6 +348,13 @@ impl RepresentationSection {
 /// undeclared are counted in each section and, per row,
 /// [`RepresentationBounds`] say what they could change. Every figure comes
 /// from exact counts; no rounded percentage is fed back in.
+///
+/// A declared headcount group that the benchmark does not list gets n/a
+/// against the benchmark, and a note in each section where it has
+/// headcount (and always in the whole-workforce section) names it. The
+/// other groups' benchmark shares are not rescaled to make up for it: they
+/// stay as the benchmark gives them, while their workforce shares count the
+/// missing group in the declared headcount, and the note says so.
 ///
 /// ```
 /// use positive_action::*;
@@ -454,6 +464,14 @@ impl Representation {
                 let h = count(group);
                 let share = ratio(h, declared);
                 let benchmark_share = benchmark.share(group);
+                if benchmark_share.is_none() && (h > 0 || matches!(scope, Scope::Workforce)) {
+                    // The benchmark's shares are used as given, never
+                    // rescaled; say what that means for the other groups.
+                    notes.push(format!(
+                        "{group}: not in benchmark {:?}, so it has no benchmark share, ratio, gap or position (n/a); the other groups' benchmark shares are the benchmark's as given, not rescaled, while their shares here are of a declared headcount of {declared} that includes {group}'s {h}: to compare like with like, add {group} to the benchmark",
+                        benchmark.name()
+                    ));
+                }
                 let gap_points = share.zip(benchmark_share).map(|(s, b)| 100.0 * (s - b));
                 let ratio = share
                     .zip(benchmark_share)

@@ -344,7 +344,7 @@ fn json_dates_and_kinds_name_the_field_and_what_was_expected() {
     );
     fails_with(
         &["--input", &day],
-        "invalid json at line 11, column 137: field \"date\" is \"2025-02-30\" (input is out of range): expected a calendar date as YYYY-MM-DD",
+        "invalid json at line 11, column 137: journey 1 (candidate 00000000-0000-4000-8000-000000000001), result 1 (stage application): date \"2025-02-30\" is not a calendar date: expected YYYY-MM-DD",
     );
     let time = write(
         &dir,
@@ -353,7 +353,7 @@ fn json_dates_and_kinds_name_the_field_and_what_was_expected() {
     );
     fails_with(
         &["--input", &time],
-        "field \"date\" is \"2025-03-01T10:00:00\" (trailing input): expected a calendar date as YYYY-MM-DD, without a time",
+        "journey 1 (candidate 00000000-0000-4000-8000-000000000001), result 1 (stage application): date \"2025-03-01T10:00:00\" has more than a date (a time?): expected YYYY-MM-DD, without a time",
     );
     let counts = std::fs::read_to_string(fixture("counts.json")).unwrap();
     let promotion = write(

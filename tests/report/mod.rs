@@ -10,6 +10,8 @@ use positive_action::stats::TwoByTwo;
 
 mod attacker;
 mod hostile;
+mod input_errors;
+mod representation_notes;
 mod set_aside;
 
 fn fixture(name: &str) -> PathBuf {

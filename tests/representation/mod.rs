@@ -4,6 +4,7 @@
 //! statsmodels: see `tests/fixtures/workforce/`).
 
 mod intervals;
+mod missing_from_benchmark;
 
 use chrono::NaiveDate;
 use positive_action::records::{Period, Rank};
