@@ -16,6 +16,13 @@
 //! identical to one sequential reader's, records, lines and byte offsets
 //! alike, and in the common case costs one pass per core.
 //!
+//! A record whose quoted field runs past a line break and then does not
+//! fit the header, or is still open at the end of the input, has a bad
+//! quote, and decoding (in order, so it knows the header) re-reads from the
+//! line after the one the record starts on: that line is the row set aside
+//! or the error, and the rest is split again from there as from a fresh
+//! reader. Only such input reads differently from the `csv` crate.
+//!
 //! Decoding (interning cells, dates, journeys) runs on its own thread and
 //! takes the chunks in input order, so the first bad row in strict mode,
 //! the progress callbacks and the lines named are those of a sequential
@@ -108,6 +115,20 @@ impl<'a> Fields<'a> {
 }
 
 impl Batch {
+    /// Whether a field of the record holds a `\n`: one pass over its
+    /// fields' bytes, which lie end to end.
+    fn holds_newline(&self, split: &Split) -> bool {
+        let end = match split.last.checked_sub(1) {
+            Some(last) if split.last > split.first => {
+                self.ends.get(last).copied().unwrap_or(split.start)
+            }
+            _ => split.start,
+        };
+        self.bytes
+            .get(split.start..end)
+            .is_some_and(|bytes| bytes.contains(&b'\n'))
+    }
+
     fn fields(&self, split: &Split) -> Fields<'_> {
         Fields {
             bytes: &self.bytes,
@@ -494,7 +515,7 @@ impl<S: Records> Stitcher<S> {
             let fields = batch.fields(split);
             if let Some(expected) = self.sink.quote_check() {
                 // Only a quoted field holds a line break.
-                if fields.iter().any(|field| field.contains(&b'\n')) {
+                if batch.holds_newline(split) {
                     let end = batch
                         .records
                         .get(i + 1)
