@@ -419,6 +419,18 @@ pub enum Error {
         /// The header's number of columns.
         expected: usize,
     },
+    /// A CSV row opens a quoted field that runs on past its line and is
+    /// never closed where the row should end: the row does not fit the
+    /// header, or the quote is still open at the end of the input.
+    #[error(
+        "csv line {line}: a quote opened on this line is not closed where the row ends; the quoted field would span {lines} lines; expected a closing quote before the line break"
+    )]
+    CsvUnterminatedQuote {
+        /// The line the quote opens on.
+        line: u64,
+        /// The lines the quoted field would span, counting its own.
+        lines: u64,
+    },
     /// A CSV cell is not UTF-8 text: binary garbage, or another encoding.
     #[error(
         "csv line {line}, column {column}: not utf-8 text; expected a csv file encoded as utf-8"
@@ -790,6 +802,7 @@ impl Error {
             Self::CsvMissingColumn { .. } => "csv_missing_column",
             Self::CsvBadColumn { .. } => "csv_bad_column",
             Self::CsvRaggedRow { .. } => "csv_ragged_row",
+            Self::CsvUnterminatedQuote { .. } => "csv_unterminated_quote",
             Self::CsvNotUtf8 { .. } => "csv_not_utf8",
             Self::CsvCell { .. } => "csv_cell",
             Self::InvalidDate { .. } => "invalid_date",

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use positive_action::io::{CsvOptions, Mode, StageOrder, count_csv};
 use positive_action::{Breakdown, Counting, Error, Group};
 
-use super::{inner, lenient, stage_names, strict};
+use super::{assert_accounted, fixture, inner, lenient, stage_names, strict};
 
 const UPPER: &str = "candidate,stage,outcome,ETHNICITY,Sex
 A,application,passed,Black,female
@@ -203,4 +203,142 @@ E,sift,failed,Asian
     assert_eq!(counts.get("sift", &black).unwrap().failed, 1);
     assert_eq!(folded.load.label_warnings.len(), 2);
     assert!(folded.load.label_warnings[0].ends_with("counted as one, spelled as first seen"));
+}
+
+/// `rows` one-row candidates under a header of four columns; `bad` maps a
+/// row (from 0) to the line written in its place.
+fn quoted_file(rows: usize, bad: &[(usize, &str)]) -> String {
+    let mut text = String::from("candidate,stage,outcome,notes\n");
+    for n in 0..rows {
+        match bad.iter().find(|(row, _)| *row == n) {
+            Some((_, line)) => text.push_str(line),
+            None => text.push_str(&format!("C{n},application,passed,note {n}")),
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// Loads leniently: checks the report adds up, that counting gives the
+/// same report, and that only `gone` of the candidates are missing.
+fn lenient_checked(csv: &[u8], rows: usize, gone: &[usize]) -> positive_action::io::Loaded {
+    let loaded = lenient(csv).unwrap();
+    assert_accounted(&loaded);
+    let counted = count_csv(
+        csv,
+        &CsvOptions::new().mode(Mode::Lenient),
+        &Breakdown::parse(["notes"]).unwrap(),
+        Counting::Applications,
+    )
+    .unwrap();
+    assert_eq!(counted.load, loaded.load);
+    let ids: Vec<&str> = loaded.external_ids().collect();
+    let expected: Vec<String> = (0..rows)
+        .filter(|n| !gone.contains(n))
+        .map(|n| format!("C{n}"))
+        .collect();
+    assert_eq!(ids, expected);
+    loaded
+}
+
+#[test]
+fn an_unterminated_quote_sets_aside_its_line_not_the_rest_of_the_file() {
+    let csv = std::fs::read(fixture("unterminated_quote.csv")).unwrap();
+    assert_eq!(
+        csv,
+        quoted_file(100, &[(2, "C2,application,passed,\"note 2")]).as_bytes()
+    );
+    // Strict: the line the quote opens on, and the 98 lines (4 to 101) to
+    // the end of the file that the quoted field would take.
+    let err = inner(strict(std::str::from_utf8(&csv).unwrap()).unwrap_err());
+    assert_eq!(err, Error::CsvUnterminatedQuote { line: 4, lines: 98 });
+    assert!(
+        err.to_string()
+            .starts_with("csv line 4: a quote opened on this line")
+            && err.to_string().contains("would span 98 lines"),
+        "{err}"
+    );
+    // Lenient: the other 99 rows, and that one line set aside.
+    let loaded = lenient_checked(&csv, 100, &[2]);
+    let load = &loaded.load;
+    assert_eq!(
+        (load.rows_read, load.rows_used, load.rows_set_aside),
+        (100, 99, 1)
+    );
+    assert_eq!(load.set_aside[0].line, 4);
+    assert_eq!(load.set_aside[0].candidate, None);
+    assert_eq!(load.set_aside[0].reason, err.to_string());
+}
+
+#[test]
+fn a_quote_closed_many_lines_later_sets_aside_only_its_line() {
+    let csv = std::fs::read(fixture("quote_closed_late.csv")).unwrap();
+    let bad = [
+        (2, "C2,application,passed,\"note 2"),
+        (49, "C49,application,passed,\"note, 49\""),
+    ];
+    assert_eq!(csv, quoted_file(100, &bad).as_bytes());
+    // Read from line 4, the quote closes on line 51 and the row has five
+    // fields: lines 4 to 51 are 48 lines.
+    let err = inner(strict(std::str::from_utf8(&csv).unwrap()).unwrap_err());
+    assert_eq!(err, Error::CsvUnterminatedQuote { line: 4, lines: 48 });
+    // Re-read from line 5, line 51 is a well-formed row of its own.
+    let loaded = lenient_checked(&csv, 100, &[2]);
+    let load = &loaded.load;
+    assert_eq!(
+        (load.rows_read, load.rows_used, load.rows_set_aside),
+        (100, 99, 1)
+    );
+    assert_eq!(load.set_aside[0].line, 4);
+    assert!(load.set_aside[0].reason.contains("48 lines"), "{load:?}");
+}
+
+#[test]
+fn bad_quotes_are_resynchronised_one_after_another_and_across_chunks() {
+    // Larger than a chunk (1 MiB), so the open quote crosses chunk cuts;
+    // two more bad quotes follow, one of them on the last line.
+    let rows = 60_000;
+    let last = format!("C{},application,passed,\"never closed", rows - 1);
+    let bad = [
+        (2, "C2,application,passed,\"note 2"),
+        (30_000, "C30000,\"application,passed,note"),
+        (rows - 1, last.as_str()),
+    ];
+    let csv = quoted_file(rows, &bad);
+    assert!(csv.len() > 1 << 20);
+    // Read from line 4, the quote closes on line 30,002, in a row of two
+    // fields.
+    let err = inner(strict(&csv).unwrap_err());
+    assert_eq!(
+        err,
+        Error::CsvUnterminatedQuote {
+            line: 4,
+            lines: 29_999
+        }
+    );
+    let loaded = lenient_checked(csv.as_bytes(), rows, &[2, 30_000, rows - 1]);
+    let lines: Vec<u64> = loaded.load.set_aside.iter().map(|s| s.line).collect();
+    assert_eq!(lines, [4, 30_002, rows as u64 + 1]);
+    assert_eq!(loaded.load.rows_read, rows as u64);
+    assert!(loaded.load.set_aside[2].reason.contains("span 1 lines"));
+}
+
+#[test]
+fn a_well_formed_quoted_line_break_is_still_one_row() {
+    let csv = quoted_file(5, &[(1, "C1,application,passed,\"two\nlines\"")]);
+    for loaded in [strict(&csv).unwrap(), lenient(csv.as_bytes()).unwrap()] {
+        assert_accounted(&loaded);
+        assert_eq!((loaded.load.rows_read, loaded.load.rows_set_aside), (5, 0));
+        assert_eq!(loaded.external_ids().count(), 5);
+    }
+    // A ragged row after it is still named on its own line.
+    let csv = quoted_file(
+        5,
+        &[(1, "C1,application,passed,\"two\nlines\""), (3, "C3,x")],
+    );
+    let err = inner(strict(&csv).unwrap_err());
+    assert!(
+        matches!(err, Error::CsvRaggedRow { line: 6, .. }),
+        "{err:?}"
+    );
 }

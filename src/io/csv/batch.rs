@@ -16,6 +16,13 @@
 //! identical to one sequential reader's, records, lines and byte offsets
 //! alike, and in the common case costs one pass per core.
 //!
+//! A record whose quoted field runs past a line break and then does not
+//! fit the header, or is still open at the end of the input, has a bad
+//! quote, and decoding (in order, so it knows the header) re-reads from the
+//! line after the one the record starts on: that line is the row set aside
+//! or the error, and the rest is split again from there as from a fresh
+//! reader. Only such input reads differently from the `csv` crate.
+//!
 //! Decoding (interning cells, dates, journeys) runs on its own thread and
 //! takes the chunks in input order, so the first bad row in strict mode,
 //! the progress callbacks and the lines named are those of a sequential
@@ -32,7 +39,7 @@ use std::sync::{Arc, Mutex};
 use csv_core::{ReadRecordResult, Reader as Core, ReaderBuilder as CoreBuilder};
 
 use super::{Progress, ProgressHook, Reader, SAMPLE_ROWS};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SetAside};
 
 /// The input is cut into chunks of about this many bytes.
 const CHUNK: usize = 1 << 20;
@@ -108,6 +115,20 @@ impl<'a> Fields<'a> {
 }
 
 impl Batch {
+    /// Whether a field of the record holds a `\n`: one pass over its
+    /// fields' bytes, which lie end to end.
+    fn holds_newline(&self, split: &Split) -> bool {
+        let end = match split.last.checked_sub(1) {
+            Some(last) if split.last > split.first => {
+                self.ends.get(last).copied().unwrap_or(split.start)
+            }
+            _ => split.start,
+        };
+        self.bytes
+            .get(split.start..end)
+            .is_some_and(|bytes| bytes.contains(&b'\n'))
+    }
+
     fn fields(&self, split: &Split) -> Fields<'_> {
         Fields {
             bytes: &self.bytes,
@@ -292,6 +313,18 @@ trait Records {
 
     /// The input failed after the records so far.
     fn failed(&mut self, error: Error) -> Error;
+
+    /// The header's number of fields, if a record whose quoted field runs
+    /// past a line break must fit it; none takes every record as split.
+    fn quote_check(&self) -> Option<usize> {
+        None
+    }
+
+    /// A quote opened on `line` runs on for `lines` lines without closing
+    /// where its row should end: the line is set aside, or is the error.
+    fn bad_quote(&mut self, line: u64, lines: u64) -> Result<()> {
+        Err(Error::CsvUnterminatedQuote { line, lines })
+    }
 }
 
 /// How decoding starts, reports and sizes itself.
@@ -359,6 +392,25 @@ impl Records for Decoder<'_> {
             (_, error) => error,
         }
     }
+
+    fn quote_check(&self) -> Option<usize> {
+        self.reader.as_ref().map(|reader| reader.columns.count)
+    }
+
+    fn bad_quote(&mut self, line: u64, lines: u64) -> Result<()> {
+        let error = Error::CsvUnterminatedQuote { line, lines };
+        let Some(reader) = self.reader.as_mut().filter(|reader| reader.lenient) else {
+            return Err(error);
+        };
+        // The line is one row read, and set aside.
+        reader.rows_read += 1;
+        reader.set_aside.push(SetAside {
+            line,
+            candidate: None,
+            reason: error.to_string(),
+        });
+        Ok(())
+    }
 }
 
 /// Takes split chunks in input order and decodes their records.
@@ -394,12 +446,12 @@ impl<S: Records> Stitcher<S> {
             open.extend_from_slice(&chunk.raw);
             let mut batch = std::mem::take(&mut self.scratch);
             let tail = split(&open, chunk.last, &mut batch);
-            let decoded = self.decode(&batch, tail, base, &open);
+            let decoded = self.decode(&batch, tail, base, &open, chunk.last);
             self.scratch = batch;
             decoded?;
         } else {
             let base = (chunk.start, chunk_line);
-            self.decode(&chunk.batch, chunk.tail, base, &chunk.raw)?;
+            self.decode(&chunk.batch, chunk.tail, base, &chunk.raw, chunk.last)?;
         }
         if let Some(error) = chunk.error.take() {
             return Err(self.sink.failed(error));
@@ -413,8 +465,44 @@ impl<S: Records> Stitcher<S> {
     }
 
     /// Decodes a batch whose bytes start at `base` (byte, line), and notes
-    /// where the next read starts.
-    fn decode(&mut self, batch: &Batch, tail: Tail, base: (u64, u64), raw: &[u8]) -> Result<()> {
+    /// where the next read starts; `last` says `raw` ends the input. After
+    /// a bad quote the rest of `raw` is split again from the next line.
+    fn decode(
+        &mut self,
+        batch: &Batch,
+        tail: Tail,
+        base: (u64, u64),
+        raw: &[u8],
+        last: bool,
+    ) -> Result<()> {
+        let Some(mut resync) = self.decode_batch(batch, tail, base, raw, last)? else {
+            return Ok(());
+        };
+        // Bad quotes are few; each one costs a split of the rest of `raw`.
+        let mut again = Batch::default();
+        loop {
+            let (from, at) = resync;
+            let rest = raw.get(from..).unwrap_or_default();
+            let tail = split(rest, last, &mut again);
+            self.pending = at;
+            match self.decode_batch(&again, tail, at, rest, last)? {
+                None => return Ok(()),
+                Some((more, at)) => resync = (from + more, at),
+            }
+        }
+    }
+
+    /// Decodes a batch as [`Stitcher::decode`] does, up to a record whose
+    /// quote is bad: then that record's first line is set aside, and what
+    /// comes back is where to read again from, in `raw` and in the input.
+    fn decode_batch(
+        &mut self,
+        batch: &Batch,
+        tail: Tail,
+        base: (u64, u64),
+        raw: &[u8],
+        last: bool,
+    ) -> Result<Option<(usize, (u64, u64))>> {
         let at = |byte: u64, line: u64| (base.0 + byte, base.1 + line - 1);
         for (i, split) in batch.records.iter().enumerate() {
             // The first record's read started where the last one's ended,
@@ -424,7 +512,33 @@ impl<S: Records> Stitcher<S> {
             } else {
                 at(split.byte, split.line)
             };
-            self.sink.record(&batch.fields(split), byte, line)?;
+            let fields = batch.fields(split);
+            if let Some(expected) = self.sink.quote_check() {
+                // Only a quoted field holds a line break.
+                if batch.holds_newline(split) {
+                    let end = batch
+                        .records
+                        .get(i + 1)
+                        .map_or(tail.next.0, |next| next.byte);
+                    let from = usize::try_from(split.byte)
+                        .unwrap_or(raw.len())
+                        .min(raw.len());
+                    let end = usize::try_from(end)
+                        .unwrap_or(raw.len())
+                        .clamp(from, raw.len());
+                    let record = &raw[from..end];
+                    let at_end = last && !tail.open && i + 1 == batch.records.len();
+                    if fields.len() != expected || (at_end && unterminated(record)) {
+                        let (line, lines, after) = bad_line(record, split.line);
+                        self.sink.bad_quote(base.1 + line - 1, lines)?;
+                        let next = from + after;
+                        // Lines from the read's start, blank lines and all.
+                        let next_line = base.1 + split.line - 1 + newlines(&record[..after]);
+                        return Ok(Some((next, (base.0 + next as u64, next_line))));
+                    }
+                }
+            }
+            self.sink.record(&fields, byte, line)?;
         }
         // Without a record, the read that started before these bytes goes
         // on through them: the next record's position stays.
@@ -437,7 +551,64 @@ impl<S: Records> Stitcher<S> {
                 .min(raw.len());
             self.open = Some((raw[from..].to_vec(), at(tail.next.0, tail.next.1)));
         }
-        Ok(())
+        Ok(None)
+    }
+}
+
+/// The `\n` bytes in `bytes`: the lines `csv_core` counts.
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// A record's bytes (its read, from `line` on) with a bad quote: the line
+/// the record starts on, past any blank lines; the lines it spans, to its
+/// last that is not blank; and
+/// where, in `record`, the line after its first starts.
+fn bad_line(record: &[u8], line: u64) -> (u64, u64, usize) {
+    let blank = record
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count();
+    let content = &record[blank..];
+    let line = line + newlines(&record[..blank]);
+    // To its last line with anything on it: what follows the record's end
+    // (line endings a reader skips) depends on where the read stopped.
+    let trimmed = content
+        .iter()
+        .rposition(|&b| b != b'\r' && b != b'\n')
+        .map_or(&content[..0], |at| &content[..=at]);
+    let lines = newlines(trimmed) + 1;
+    let first = content
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .map_or(content.len(), |at| at + 1);
+    (line, lines.max(1), blank + first)
+}
+
+/// Whether a record read to the end of the input left a quote open: a
+/// fresh reader given its bytes and one more line break has no record.
+fn unterminated(record: &[u8]) -> bool {
+    let mut core: Core = CoreBuilder::new().build();
+    let (mut out, mut ends) = ([0u8; 256], [0usize; 64]);
+    let mut input: &[u8] = record;
+    let mut newline_given = false;
+    loop {
+        if input.is_empty() {
+            if newline_given {
+                return true;
+            }
+            newline_given = true;
+            input = b"\n";
+        }
+        let (result, read, _, _) = core.read_record(input, &mut out, &mut ends);
+        input = &input[read..];
+        match result {
+            ReadRecordResult::Record | ReadRecordResult::End => return false,
+            // Only whether a record ends matters: the output is scratch.
+            ReadRecordResult::InputEmpty
+            | ReadRecordResult::OutputFull
+            | ReadRecordResult::OutputEndsFull => {}
+        }
     }
 }
 
@@ -799,8 +970,98 @@ mod tests {
         }
     }
 
+    /// Records and bad quotes, with every record of a line break and the
+    /// wrong number of fields a bad quote.
+    struct Resync {
+        expected: usize,
+        records: Vec<Record>,
+        bad: Vec<(u64, u64)>,
+    }
+
+    impl Records for Resync {
+        type Done = (Vec<Record>, Vec<(u64, u64)>, u64);
+
+        fn record(&mut self, fields: &Fields<'_>, byte: u64, line: u64) -> Result<()> {
+            self.records
+                .push((fields.iter().map(<[u8]>::to_vec).collect(), byte, line));
+            Ok(())
+        }
+
+        fn end(&mut self, bytes: u64) -> Result<Self::Done> {
+            let records = std::mem::take(&mut self.records);
+            Ok((records, std::mem::take(&mut self.bad), bytes))
+        }
+
+        fn failed(&mut self, error: Error) -> Error {
+            error
+        }
+
+        fn quote_check(&self) -> Option<usize> {
+            Some(self.expected)
+        }
+
+        fn bad_quote(&mut self, line: u64, lines: u64) -> Result<()> {
+            self.bad.push((line, lines));
+            Ok(())
+        }
+    }
+
+    fn resync(bytes: &[u8], chunk: usize, threads: usize) -> <Resync as Records>::Done {
+        let sink = Resync {
+            expected: 2,
+            records: Vec::new(),
+            bad: Vec::new(),
+        };
+        read_chunked(bytes, sink, &io_error, chunk, threads).unwrap()
+    }
+
+    #[test]
+    fn a_bad_quote_is_read_again_from_its_next_line_at_any_chunk_size() {
+        let text = b"a,b\nc,\"d\ne,f\"x,y\ng,h\n\r\ni,\"j\nk,l\n";
+        let (records, bad, bytes) = resync(text, 1 << 20, 0);
+        let fields =
+            |r: &[Record]| -> Vec<Vec<Vec<u8>>> { r.iter().map(|r| r.0.clone()).collect() };
+        let owned = |cells: &[&[u8]]| cells.iter().map(|c| c.to_vec()).collect::<Vec<_>>();
+        // Line 2's quote closes on line 3 in a record of three fields; read
+        // again from line 3, that line is a record of its own (its quote
+        // is inside a field, so not a quote). Line 6's quote, after a blank
+        // line, is still open at the end.
+        assert_eq!(bad, [(2, 2), (6, 2)]);
+        assert_eq!(
+            fields(&records),
+            [
+                owned(&[b"a", b"b"]),
+                owned(&[b"e", b"f\"x", b"y"]),
+                owned(&[b"g", b"h"]),
+                owned(&[b"k", b"l"]),
+            ]
+        );
+        let positions: Vec<(u64, u64)> = records.iter().map(|r| (r.1, r.2)).collect();
+        assert_eq!(positions, [(0, 1), (9, 3), (17, 4), (28, 7)]);
+        assert_eq!(bytes, text.len() as u64);
+        let whole = (records, bad, bytes);
+        for chunk in 1..text.len() + 2 {
+            for threads in [0, 2, 3] {
+                assert_eq!(
+                    resync(text, chunk, threads),
+                    whole,
+                    "chunk {chunk}, threads {threads}"
+                );
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn bad_quotes_resync_alike_at_any_chunk_size(
+            bytes in prop::collection::vec(prop::sample::select(b"ab,\"\r\n".to_vec()), 0..200),
+            chunk in 1..40usize,
+            threads in 0..4usize,
+        ) {
+            prop_assert_eq!(resync(&bytes, chunk, threads), resync(&bytes, 1 << 20, 0));
+        }
 
         #[test]
         fn chunks_split_as_one_reader_splits(
