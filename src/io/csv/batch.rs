@@ -513,9 +513,12 @@ impl<S: Records> Stitcher<S> {
                 at(split.byte, split.line)
             };
             let fields = batch.fields(split);
+            let at_end = last && !tail.open && i + 1 == batch.records.len();
             if let Some(expected) = self.sink.quote_check() {
-                // Only a quoted field holds a line break.
-                if batch.holds_newline(split) {
+                // A bad quote shows as a ragged record or an open quote at
+                // the end; only then is it worth looking for the line break
+                // that only a quoted field holds.
+                if (fields.len() != expected || at_end) && batch.holds_newline(split) {
                     let end = batch
                         .records
                         .get(i + 1)
@@ -527,7 +530,6 @@ impl<S: Records> Stitcher<S> {
                         .unwrap_or(raw.len())
                         .clamp(from, raw.len());
                     let record = &raw[from..end];
-                    let at_end = last && !tail.open && i + 1 == batch.records.len();
                     if fields.len() != expected || (at_end && unterminated(record)) {
                         let (line, lines, after) = bad_line(record, split.line);
                         self.sink.bad_quote(base.1 + line - 1, lines)?;
