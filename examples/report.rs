@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 use positive_action::counts::StageTimes;
 use positive_action::interventions::{EvaluationOptions, InterventionEvaluation, Stratification};
-use positive_action::io::{CsvOptions, Mode, SetAside, StageOrder, count_csv_path};
+use positive_action::io::{CsvCounts, CsvOptions, Mode, SetAside, StageOrder, count_csv_path};
 use positive_action::report::{
     LoadSummary, Report, ReportInput, ReportOptions, SET_ASIDE_EXAMPLES,
 };
@@ -45,7 +45,9 @@ promotion round).
 INPUT:
     --input FILE.json        counts or candidate records (JSON contract v1)
     --csv FILE.csv           long format: candidate, stage, outcome[, date][, interventions], characteristics...
-    --stages a,b,c           stage order for CSV input (otherwise inferred)
+    --parquet PATH           a Parquet file, or a folder of them, in the long format of --csv
+                             (built with --features arrow)
+    --stages a,b,c           stage order for CSV or Parquet input (otherwise inferred)
     --lenient                set bad rows and journeys aside (reported) instead of stopping;
                              the report counts them by reason and shows the first 5 of each
     --set-aside FILE.csv     write every row set aside (line, candidate, reason) as CSV
@@ -73,6 +75,7 @@ OUTPUT:
 struct Args {
     input: Option<PathBuf>,
     csv: Option<PathBuf>,
+    parquet: Option<PathBuf>,
     stages: Option<Vec<String>>,
     by: Option<Vec<String>>,
     reference: Option<ReferencePolicy>,
@@ -172,6 +175,7 @@ fn parse_args(raw: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
         match flag.as_str() {
             "--input" => args.input = Some(value("--input")?.into()),
             "--csv" => args.csv = Some(value("--csv")?.into()),
+            "--parquet" => args.parquet = Some(value("--parquet")?.into()),
             "--stages" => args.stages = Some(list(value("--stages")?)),
             "--by" => args.by = Some(list(value("--by")?)),
             "--reference" => args.reference = Some(parse_reference(&value("--reference")?)?),
@@ -198,10 +202,18 @@ fn parse_args(raw: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
     }
-    if args.input.is_some() && args.csv.is_some() {
-        return Err("give --input or --csv, not both".to_owned());
+    let inputs = [args.input.is_some(), args.csv.is_some(), args.parquet.is_some()];
+    if inputs.iter().filter(|&&given| given).count() > 1 {
+        return Err("give one of --input, --csv and --parquet".to_owned());
     }
-    if let (Some(svg), Some(input)) = (&args.svg, args.input.as_ref().or(args.csv.as_ref())) {
+    if args.parquet.is_some() && cfg!(not(feature = "arrow")) {
+        return Err(
+            "--parquet needs the arrow feature: cargo run --release --features arrow --example report -- --parquet PATH"
+                .to_owned(),
+        );
+    }
+    let input = args.input.as_ref().or(args.csv.as_ref());
+    if let (Some(svg), Some(input)) = (&args.svg, input.or(args.parquet.as_ref())) {
         if same_file(svg, input) {
             return Err(format!(
                 "--svg {} is the input file: expected another path for the chart, so the input is not overwritten",
@@ -210,8 +222,8 @@ fn parse_args(raw: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
         }
     }
     if let Some(aside) = &args.set_aside {
-        let Some(csv) = &args.csv else {
-            return Err("--set-aside applies to --csv input only".to_owned());
+        let Some(csv) = args.csv.as_ref().or(args.parquet.as_ref()) else {
+            return Err("--set-aside applies to --csv and --parquet input only".to_owned());
         };
         if same_file(aside, csv) {
             return Err(format!(
@@ -431,12 +443,18 @@ fn run(args: Args) -> Result<(), String> {
     if args.help {
         return print(HELP);
     }
-    if args.stages.is_some() && args.csv.is_none() {
-        return Err("--stages applies to --csv input only".to_owned());
+    if args.stages.is_some() && args.csv.is_none() && args.parquet.is_none() {
+        return Err("--stages applies to --csv and --parquet input only".to_owned());
     }
-    let jobs = match (&args.input, &args.csv) {
-        (Some(path), _) => vec![input_job(&args, path)?],
-        (_, Some(path)) => vec![csv_job(&args, path)?],
+    let jobs = match (&args.input, &args.csv, &args.parquet) {
+        (Some(path), _, _) => vec![input_job(&args, path)?],
+        (_, Some(path), _) => vec![csv_job(&args, path, count_csv_path::<&Path>)?],
+        #[cfg(feature = "arrow")]
+        (_, _, Some(path)) => vec![csv_job(
+            &args,
+            path,
+            positive_action::io::count_parquet::<&Path>,
+        )?],
         _ => default_jobs(&args)?,
     };
     if args.json {
@@ -490,7 +508,10 @@ fn print(text: &str) -> Result<(), String> {
     }
 }
 
-fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
+/// How a file in the long format is counted: CSV or Parquet.
+type CountFile = fn(&Path, &CsvOptions, &Breakdown, Counting) -> positive_action::Result<CsvCounts>;
+
+fn csv_job(args: &Args, path: &Path, count_file: CountFile) -> Result<Job, String> {
     let mut csv = CsvOptions::new();
     if let Some(stages) = &args.stages {
         csv = csv.stages(stages);
@@ -519,16 +540,26 @@ fn csv_job(args: &Args, path: &Path) -> Result<Job, String> {
     // Counts straight from the CSV: the report needs no candidate records.
     let mut options = options;
     let mut fallback = None;
-    let counted = match count_csv_path(path, &csv, &options.breakdown, Counting::Applications) {
+    let counted = match count_file(path, &csv, &options.breakdown, Counting::Applications) {
         // The default breakdown, in a file without its column: report all
         // candidates together and say so. A breakdown asked for with --by
         // is an error that lists the columns there are.
-        Err(Error::InFile { error, .. })
-            if args.by.is_none() && matches!(*error, Error::UnknownBreakdownColumn { .. }) =>
+        Err(error)
+            if args.by.is_none()
+                && matches!(
+                    match &error {
+                        Error::InFile { error, .. } => error.as_ref(),
+                        error => error,
+                    },
+                    Error::UnknownBreakdownColumn { .. }
+                ) =>
         {
-            fallback = Some(error.to_string());
+            fallback = Some(match error {
+                Error::InFile { error, .. } => error.to_string(),
+                error => error.to_string(),
+            });
             options.breakdown = Breakdown::default();
-            count_csv_path(path, &csv, &options.breakdown, Counting::Applications)
+            count_file(path, &csv, &options.breakdown, Counting::Applications)
         }
         other => other,
     }

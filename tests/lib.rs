@@ -1,6 +1,8 @@
 //! Integration tests: realistic journeys through the public API, property
 //! tests of the invariants, and reference-value tests of the statistics.
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod csv_input;
 mod entry;
 mod funnel;

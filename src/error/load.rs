@@ -44,3 +44,25 @@ impl fmt::Display for OrderConflict {
         write!(f, " {verb} {} → {}", self.from, self.to)
     }
 }
+
+/// Where a row of Arrow or Parquet input is: the record batch and the
+/// row in it, or, for Parquet, the file, the row group and the row in it;
+/// each counted from 0, as Arrow and Parquet count them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ArrowPlace {
+    /// The Parquet file, or none for record batches given directly.
+    pub file: Option<String>,
+    /// The batch among the batches given, or the row group in the file.
+    pub batch: u64,
+    /// The row in the batch or row group.
+    pub row: u64,
+}
+
+impl fmt::Display for ArrowPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "parquet {file}, row group {}, row {}", self.batch, self.row),
+            None => write!(f, "arrow batch {}, row {}", self.batch, self.row),
+        }
+    }
+}

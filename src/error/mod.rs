@@ -6,7 +6,7 @@ mod findings;
 mod load;
 mod message;
 pub use findings::{AdverseImpactFinding, AdverseImpactFindings};
-pub use load::{OrderConflict, SetAside};
+pub use load::{ArrowPlace, OrderConflict, SetAside};
 pub(crate) use message::*;
 
 use crate::records::candidate::CandidateId;
@@ -601,6 +601,45 @@ pub enum Error {
         /// Passed plus exempt at the stage before.
         before: u64,
     },
+    // Input: Arrow and Parquet.
+    /// A row of Arrow or Parquet input holds what its column does not
+    /// accept, or a candidate's rows disagree: the problem the CSV reader
+    /// reports for such a row, at the row's place in the batches.
+    #[error(
+        "{place}{}{}: {reason}",
+        column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default(),
+        candidate_note(candidate.as_deref())
+    )]
+    ArrowRow {
+        /// Where the row is: file, batch and row.
+        place: ArrowPlace,
+        /// The column, when one cell is at fault.
+        column: Option<String>,
+        /// The row's candidate (external id), when it could be read.
+        candidate: Option<String>,
+        /// What is wrong, and what was expected.
+        reason: String,
+        /// The [`Error::code`] the CSV reader gives the same problem
+        /// (`csv_cell`, `csv_journey`, ...).
+        kind: &'static str,
+    },
+    /// Arrow or Parquet input cannot be read as candidate journeys: a
+    /// missing column or one of the wrong type, batches that disagree on
+    /// their columns, a file that is not Parquet, a folder that cannot be
+    /// listed.
+    #[error(
+        "{}{}: {reason}",
+        file.as_deref().map_or_else(|| "arrow input".to_owned(), |f| format!("parquet {f}")),
+        column.as_deref().map(|c| format!(", column {c:?}")).unwrap_or_default()
+    )]
+    ArrowInput {
+        /// The file or folder, for Parquet input.
+        file: Option<String>,
+        /// The column, when one is at fault.
+        column: Option<String>,
+        /// What is wrong, and what was expected.
+        reason: String,
+    },
     /// An error in a named input file.
     #[error("{path}: {error}")]
     InFile {
@@ -815,6 +854,8 @@ impl Error {
             Self::AmbiguousStageOrder { .. } => "ambiguous_stage_order",
             Self::UnknownBreakdownColumn { .. } => "unknown_breakdown_column",
             Self::ImpossibleFlow { .. } => "impossible_flow",
+            Self::ArrowRow { .. } => "arrow_row",
+            Self::ArrowInput { .. } => "arrow_input",
             Self::InFile { .. } => "in_file",
             Self::UnknownTargetStage { .. } => "unknown_target_stage",
             Self::InvalidIntervention { .. } => "invalid_intervention",

@@ -201,6 +201,33 @@ impl CsvOptions {
         self.mode
     }
 
+    /// These options, with the pipeline named after `path`'s file stem
+    /// unless they name it.
+    pub(in crate::io) fn named_after(&self, path: &Path) -> Self {
+        let mut options = self.clone();
+        if options.name.is_none() {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            options.name = Some(stem);
+        }
+        options
+    }
+
+    /// Calls the progress callback if reading from `before` rows to
+    /// `after` passed a multiple of its interval.
+    pub(in crate::io) fn tell_progress(&self, before: u64, after: u64, bytes_read: u64) {
+        if let Some(hook) = &self.progress {
+            if after / hook.every > before / hook.every {
+                (hook.callback)(Progress {
+                    rows_read: after,
+                    bytes_read,
+                });
+            }
+        }
+    }
+
     /// Calls `callback` every `every_rows` rows (at least 1) while reading,
     /// and once when reading ends, so a CLI can show progress on stderr.
     pub fn progress(
@@ -615,21 +642,7 @@ fn read(
     path: Option<&str>,
     size: Option<u64>,
 ) -> Result<Reader> {
-    let start = |header: &Fields<'_>| {
-        let columns = Columns::parse(header)?;
-        let given = match &options.order {
-            Order::Infer => None,
-            Order::Stages(stages) => Some(Pipeline::new(
-                pipeline_name(options),
-                options.kind.clone(),
-                stages,
-            )?),
-            Order::Pipeline(pipeline) => Some(pipeline.clone()),
-        };
-        let mut reader = Reader::new(columns, given, options.mode);
-        reader.fold_labels = options.fold_labels;
-        Ok(reader)
-    };
+    let start = |header: &Fields<'_>| start_reader(header, options);
     let decoding = batch::Decoding {
         hook: options.progress.as_ref(),
         size,
@@ -641,6 +654,121 @@ fn read(
         reason: lowercase_first(&e.to_string()),
     };
     batch::read_records(input, &decoding, &io_error)
+}
+
+/// A reader for rows under this header, as the options say.
+fn start_reader(header: &Fields<'_>, options: &CsvOptions) -> Result<Reader> {
+    let columns = Columns::parse(header)?;
+    let given = match &options.order {
+        Order::Infer => None,
+        Order::Stages(stages) => Some(Pipeline::new(
+            pipeline_name(options),
+            options.kind.clone(),
+            stages,
+        )?),
+        Order::Pipeline(pipeline) => Some(pipeline.clone()),
+    };
+    let mut reader = Reader::new(columns, given, options.mode);
+    reader.fold_labels = options.fold_labels;
+    Ok(reader)
+}
+
+/// Rewords an error of the reader for another source of rows, whose
+/// "lines" are row numbers of its own (Arrow batches and rows).
+pub(in crate::io) type Reword = Arc<dyn Fn(Error) -> Error + Send + Sync>;
+
+/// Rows from a source other than CSV text: Arrow record batches. Their
+/// column names stand for the header and each row's cells for a record,
+/// so they are read, validated, settled and counted by exactly the code
+/// that reads CSV. A row's "line" is its number in the input, counting
+/// from 1 across batches (and files); `reword` turns the reader's errors,
+/// and the reasons it sets rows aside with, into the source's words.
+pub(in crate::io) struct Rows {
+    reader: Reader,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Rows {
+    /// A reader for rows with these column names, as the options say.
+    ///
+    /// # Errors
+    /// As a CSV header: a missing, repeated or blank column name.
+    pub(in crate::io) fn new(names: &[String], options: &CsvOptions, reword: Reword) -> Result<Self> {
+        let mut bytes = Vec::new();
+        let mut ends = Vec::with_capacity(names.len());
+        for name in names {
+            bytes.extend_from_slice(name.as_bytes());
+            ends.push(bytes.len());
+        }
+        let mut reader = start_reader(&Fields::new(&bytes, &ends), options).map_err(|e| reword(e))?;
+        reader.reword = Some(reword);
+        bytes.clear();
+        ends.clear();
+        Ok(Self {
+            reader,
+            bytes,
+            ends,
+        })
+    }
+
+    /// The buffer the next cell is written into; end it with
+    /// [`Rows::end_cell`].
+    #[inline]
+    pub(in crate::io) fn cell_buffer(&mut self) -> &mut Vec<u8> {
+        &mut self.bytes
+    }
+
+    /// Ends a cell written into [`Rows::cell_buffer`].
+    #[inline]
+    pub(in crate::io) fn end_cell(&mut self) {
+        self.ends.push(self.bytes.len());
+    }
+
+    /// Reads the row built, as row `line` of the input; in lenient mode a
+    /// bad row is set aside, in strict mode it is the error.
+    pub(in crate::io) fn end_row(&mut self, line: u64) -> Result<()> {
+        let result = self
+            .reader
+            .read_row(&Fields::new(&self.bytes, &self.ends), line);
+        self.bytes.clear();
+        self.ends.clear();
+        result.map_err(|e| self.reword(e))
+    }
+
+    fn reword(&self, error: Error) -> Error {
+        match &self.reader.reword {
+            Some(reword) => reword(error),
+            None => error,
+        }
+    }
+
+    /// Settles the journeys and builds the records, as [`read_csv`] does.
+    pub(in crate::io) fn into_loaded(self, options: &CsvOptions) -> Result<Loaded> {
+        let reword = self.reader.reword.clone();
+        self.reader
+            .settle(pipeline_name(options), &options.kind, None)
+            .and_then(settle::Settled::into_loaded)
+            .map_err(|e| reword_with(reword.as_ref(), e))
+    }
+
+    /// Settles the journeys and counts them, as [`count_csv`] does.
+    pub(in crate::io) fn count(
+        self,
+        options: &CsvOptions,
+        breakdown: &Breakdown,
+        counting: Counting,
+    ) -> Result<CsvCounts> {
+        let reword = self.reader.reword.clone();
+        count(self.reader, options, breakdown, counting).map_err(|e| reword_with(reword.as_ref(), e))
+    }
+}
+
+fn reword_with(reword: Option<&Reword>, error: Error) -> Error {
+    match reword {
+        Some(reword) => reword(error),
+        None => error,
+    }
 }
 
 /// The header: which column is which.
@@ -871,6 +999,8 @@ struct Reader {
     grouped: bool,
     set_aside: Vec<SetAside>,
     rows_read: u64,
+    /// For rows that are not CSV text: their errors in their own words.
+    reword: Option<Reword>,
 }
 
 impl Reader {
@@ -921,7 +1051,14 @@ impl Reader {
             fold_labels: false,
             folded: vec![HashMap::new(); n],
             label_warnings: Vec::new(),
+            reword: None,
         }
+    }
+
+    /// What an error says, in the words of the rows' source: the reason
+    /// a row is set aside with.
+    fn say(&self, error: Error) -> String {
+        reword_with(self.reword.as_ref(), error).to_string()
     }
 
     /// Reads one row; in lenient mode a bad row is set aside, in strict mode
@@ -934,7 +1071,7 @@ impl Reader {
         if !self.lenient {
             return Err(problem.error);
         }
-        let reason = problem.error.to_string();
+        let reason = self.say(problem.error);
         match problem.spoils {
             Spoils::Row => {}
             Spoils::Journey(j) => {
@@ -1503,7 +1640,8 @@ impl Reader {
             if !self.lenient {
                 return Err(error);
             }
-            let r = self.reason(error.to_string());
+            let r = self.say(error);
+            let r = self.reason(r);
             self.candidate_spoiled[c] = r;
         }
         Ok(())

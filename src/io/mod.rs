@@ -107,6 +107,17 @@
 //! and [`StageTimes`](crate::counts::StageTimes) by one breakdown, without building
 //! a record per candidate; it is several times faster on a large export.
 //!
+//! # Arrow and Parquet
+//!
+//! With the `arrow` feature, the same long format comes in as Arrow
+//! record batches (`read_arrow`, `count_arrow`) or Parquet files and
+//! folders of them (`read_parquet`, `count_parquet`), read by the same
+//! reader with the same rules, modes and load report; errors name the
+//! batch (or file and row group) and row, as an [`ArrowPlace`]. For large
+//! or partitioned data whose journeys are known to be valid,
+//! `ArrowCounter` and `count_parquet_unchecked` count dictionary columns
+//! straight into mergeable counts, checking every cell but not journeys.
+//!
 //! # Performance
 //!
 //! - **Splitting on every core.** The input is cut into chunks of about a
@@ -128,9 +139,19 @@
 //!   [`read_csv`] goes on to build candidate ids (a UUID v5 each),
 //!   profiles and journeys.
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod csv;
 mod intern;
 mod order;
+#[cfg(feature = "arrow")]
+mod parquet;
+
+#[cfg(feature = "arrow")]
+pub use self::arrow::{ArrowCounter, count_arrow, read_arrow};
+#[cfg(feature = "arrow")]
+pub use self::parquet::{count_parquet, count_parquet_unchecked, read_parquet};
+pub use crate::error::ArrowPlace;
 
 pub use self::csv::{
     CsvCounts, CsvOptions, LoadReport, Loaded, Mode, Progress, StageOrder, count_csv,

@@ -83,13 +83,23 @@ struct Tail {
 
 /// One record's fields, as decoding sees them.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Fields<'a> {
+pub(in crate::io) struct Fields<'a> {
     bytes: &'a [u8],
     ends: &'a [usize],
     start: usize,
 }
 
 impl<'a> Fields<'a> {
+    /// The fields `bytes[..ends[0]]`, `bytes[ends[0]..ends[1]]`, ...: a
+    /// record from cells that did not come from CSV text.
+    pub(in crate::io) fn new(bytes: &'a [u8], ends: &'a [usize]) -> Self {
+        Self {
+            bytes,
+            ends,
+            start: 0,
+        }
+    }
+
     /// The number of fields.
     pub(super) fn len(&self) -> usize {
         self.ends.len()

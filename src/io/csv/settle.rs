@@ -127,7 +127,8 @@ impl Reader {
             if !self.lenient {
                 return Err(error);
             }
-            self.spoil_journey(j, error.to_string());
+            let reason = self.say(error);
+            self.spoil_journey(j, reason);
         }
 
         self.check_uuid_spellings()?;
@@ -201,7 +202,7 @@ impl Reader {
         for (j, failure) in failed {
             let reason = match failure {
                 Failure::Journey(error) if !self.lenient => return Err(error),
-                Failure::Journey(error) => error.to_string(),
+                Failure::Journey(error) => self.say(error),
                 Failure::Unplaced => "its stage is not in the stage order".to_owned(),
             };
             self.spoil_journey(j as usize, reason);

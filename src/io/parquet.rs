@@ -1,0 +1,377 @@
+//! Parquet files, and folders of them, in the long format.
+//!
+//! A path is one `.parquet` file, or a folder: every `.parquet` file in it
+//! and its subfolders (a partitioned data set such as
+//! `force=01/month=2025-04/part-0.parquet`), in path order, skipping names
+//! that start with `.` or `_` (`_SUCCESS`, `.crc` files). Each file is read
+//! by the `parquet` crate's Arrow reader and its record batches go where
+//! [`read_arrow`](crate::io::read_arrow)'s go. Rows are named by file, row
+//! group and row.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, Schema};
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+
+use super::arrow::{ArrowCounter, Feed};
+use super::csv::{CsvCounts, CsvOptions, Loaded};
+use crate::counts::funnel_counts::{Counting, FunnelCounts};
+use crate::error::{ArrowPlace, Error, Result};
+use crate::records::breakdown::Breakdown;
+use crate::records::pipeline::Pipeline;
+
+/// Rows per record batch read.
+const BATCH_ROWS: usize = 1 << 16;
+
+/// Reads candidates and journeys from a Parquet file or a folder of them,
+/// as [`read_csv_path`](crate::io::read_csv_path) reads a CSV file: the
+/// columns of the first file are the header, every file must have them
+/// (in any order), and the pipeline is named after the file or folder
+/// unless [`CsvOptions::name`] says otherwise.
+///
+/// ```no_run
+/// use positive_action::io::{read_parquet, CsvOptions};
+///
+/// let loaded = read_parquet("applications/2025", &CsvOptions::new())?;
+/// println!("{} journeys", loaded.applications.journeys().len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`read_arrow`](crate::io::read_arrow), rows named by file, row
+/// group and row; a path that cannot be read or listed, a folder with no
+/// Parquet file, or a file that is not Parquet (or is cut short):
+/// [`Error::ArrowInput`] naming it.
+pub fn read_parquet(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loaded> {
+    let path = path.as_ref();
+    let options = options.named_after(path);
+    feed(path, &options)?.into_loaded(&options)
+}
+
+/// Counts from a Parquet file or a folder of them, as
+/// [`count_csv_path`](crate::io::count_csv_path) counts a CSV file, with
+/// every journey validated as [`read_parquet`] does.
+///
+/// ```no_run
+/// use positive_action::io::{count_parquet, CsvOptions};
+/// use positive_action::{Breakdown, Counting};
+///
+/// let by = Breakdown::parse(["sex", "ethnicity"])?;
+/// let counted = count_parquet("applications/2025", &CsvOptions::new(), &by, Counting::Applications)?;
+/// println!("{} rows used", counted.load.rows_used);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`read_parquet`], and a breakdown characteristic no column holds.
+pub fn count_parquet(
+    path: impl AsRef<Path>,
+    options: &CsvOptions,
+    breakdown: &Breakdown,
+    counting: Counting,
+) -> Result<CsvCounts> {
+    let path = path.as_ref();
+    let options = options.named_after(path);
+    feed(path, &options)?.count(&options, breakdown, counting)
+}
+
+/// Counts stage results from a Parquet file or a folder of them with an
+/// [`ArrowCounter`]: only the stage, outcome and breakdown columns are
+/// read, as dictionaries, on every core, and every cell is checked, but
+/// journeys are not (see [`ArrowCounter`]). The fast way from a large
+/// data set to the funnel, when the journeys are known to be valid.
+///
+/// ```no_run
+/// use positive_action::io::count_parquet_unchecked;
+/// use positive_action::{Breakdown, Pipeline};
+///
+/// let pipeline = Pipeline::police_constable_recruitment("PC recruitment 2025");
+/// let by = Breakdown::parse(["sex", "ethnicity"])?;
+/// let counts = count_parquet_unchecked("applications/2025", &pipeline, &by)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`read_parquet`] for the path and files; as
+/// [`ArrowCounter::count_batch`] for the cells, naming file, row group and
+/// row.
+pub fn count_parquet_unchecked(
+    path: impl AsRef<Path>,
+    pipeline: &Pipeline,
+    breakdown: &Breakdown,
+) -> Result<FunnelCounts> {
+    let path = path.as_ref();
+    let files = parquet_files(path)?;
+    // Every row group of every file is a unit of work.
+    let mut units: Vec<(Arc<str>, ArrowReaderMetadata, Vec<usize>, usize)> = Vec::new();
+    let mut wanted = vec!["stage".to_owned(), "outcome".to_owned()];
+    wanted.extend(
+        breakdown
+            .characteristics()
+            .iter()
+            .map(|c| c.name().to_owned()),
+    );
+    for file in &files {
+        let shown: Arc<str> = file.display().to_string().into();
+        let metadata = metadata(file, &shown, Some(&wanted))?;
+        let schema = metadata.schema();
+        let columns: Vec<usize> = wanted
+            .iter()
+            .filter_map(|w| find_column(schema, w))
+            .collect();
+        for group in 0..metadata.metadata().num_row_groups() {
+            units.push((Arc::clone(&shown), metadata.clone(), columns.clone(), group));
+        }
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8)
+        .min(units.len())
+        .max(1);
+    let count_units = |share: &[(Arc<str>, ArrowReaderMetadata, Vec<usize>, usize)]| {
+        let mut counter = ArrowCounter::new(pipeline, breakdown);
+        for (shown, metadata, columns, group) in share {
+            let file = File::open(shown.as_ref()).map_err(|e| unreadable(shown, &e))?;
+            let mask = ProjectionMask::roots(metadata.parquet_schema(), columns.iter().copied());
+            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata.clone())
+                .with_projection(mask)
+                .with_row_groups(vec![*group])
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| not_parquet(shown, &e.to_string()))?;
+            let mut offset = 0u64;
+            for batch in reader {
+                let batch = batch.map_err(|e| cut_short(shown, *group, offset, &e.to_string()))?;
+                counter.count_batch(&batch).map_err(|e| match e {
+                    Error::ArrowRow {
+                        place,
+                        column,
+                        candidate,
+                        reason,
+                        kind,
+                    } => Error::ArrowRow {
+                        place: ArrowPlace {
+                            file: Some(shown.to_string()),
+                            batch: *group as u64,
+                            row: offset + place.row,
+                        },
+                        column,
+                        candidate,
+                        reason,
+                        kind,
+                    },
+                    Error::ArrowInput { column, reason, .. } => Error::ArrowInput {
+                        file: Some(shown.to_string()),
+                        column,
+                        reason,
+                    },
+                    error => Error::InFile {
+                        path: shown.to_string(),
+                        error: Box::new(error),
+                    },
+                })?;
+                offset += batch.num_rows() as u64;
+            }
+        }
+        Ok::<_, Error>(counter)
+    };
+    let per_thread = units.len().div_ceil(threads).max(1);
+    let counters: Vec<Result<ArrowCounter>> = if threads < 2 {
+        vec![count_units(&units)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = units
+                .chunks(per_thread)
+                .map(|share| {
+                    std::thread::Builder::new().spawn_scoped(scope, || count_units(share))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .zip(units.chunks(per_thread))
+                .map(|(handle, share)| match handle {
+                    Ok(handle) => handle
+                        .join()
+                        .unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+                    // No thread to be had: do it here.
+                    Err(_) => count_units(share),
+                })
+                .collect()
+        })
+    };
+    let mut total = ArrowCounter::new(pipeline, breakdown);
+    for counter in counters {
+        total.merge(&counter?)?;
+    }
+    Ok(total.finish())
+}
+
+/// Every row of every file, fed to the CSV reader's rows.
+fn feed(path: &Path, options: &CsvOptions) -> Result<super::csv::Rows> {
+    let files = parquet_files(path)?;
+    let mut feed = Feed::new(Some(path.display().to_string()), options);
+    for file in &files {
+        let shown: Arc<str> = file.display().to_string().into();
+        let metadata = metadata(file, &shown, None)?;
+        feed.start(
+            metadata
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect(),
+        )?;
+        for group in 0..metadata.metadata().num_row_groups() {
+            let handle = File::open(file).map_err(|e| unreadable(&shown, &e))?;
+            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(handle, metadata.clone())
+                .with_row_groups(vec![group])
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| not_parquet(&shown, &e.to_string()))?;
+            let mut offset = 0u64;
+            for batch in reader {
+                let batch = batch.map_err(|e| cut_short(&shown, group, offset, &e.to_string()))?;
+                feed.rows_of(&batch, Some(&shown), group as u64, offset)?;
+                offset += batch.num_rows() as u64;
+            }
+        }
+    }
+    feed.finish()
+}
+
+/// The Parquet files at `path`: itself, or those in the folder and its
+/// subfolders, in path order.
+fn parquet_files(path: &Path) -> Result<Vec<PathBuf>> {
+    let shown = path.display().to_string();
+    let cannot = |reason: String| Error::ArrowInput {
+        file: Some(shown.clone()),
+        column: None,
+        reason,
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| cannot(format!("cannot read: {}", lower(&e))))?;
+    if !metadata.is_dir() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let mut files = Vec::new();
+    let mut folders = vec![path.to_owned()];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|e| Error::ArrowInput {
+            file: Some(folder.display().to_string()),
+            column: None,
+            reason: format!("cannot list the folder: {}", lower(&e)),
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::ArrowInput {
+                file: Some(folder.display().to_string()),
+                column: None,
+                reason: format!("cannot list the folder: {}", lower(&e)),
+            })?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name.starts_with('_') {
+                continue;
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if name.ends_with(".parquet") {
+                files.push(path);
+            }
+        }
+    }
+    if files.is_empty() {
+        return Err(cannot(
+            "a folder with no .parquet file: expected a parquet file, or a folder of them".to_owned(),
+        ));
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A file's Parquet metadata and Arrow schema. With `dictionaries`, those
+/// of its text columns are read as dictionaries, as Parquet stores them.
+fn metadata(file: &Path, shown: &Arc<str>, dictionaries: Option<&[String]>) -> Result<ArrowReaderMetadata> {
+    let handle = File::open(file).map_err(|e| unreadable(shown, &e))?;
+    let metadata = ArrowReaderMetadata::load(&handle, ArrowReaderOptions::new())
+        .map_err(|e| not_parquet(shown, &e.to_string()))?;
+    let Some(wanted) = dictionaries else {
+        return Ok(metadata);
+    };
+    let schema = metadata.schema();
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let is_wanted = wanted.iter().any(|w| same_name(f.name(), w));
+            match f.data_type() {
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if is_wanted => {
+                    f.as_ref().clone().with_data_type(DataType::Dictionary(
+                        Box::new(DataType::Int32),
+                        Box::new(DataType::Utf8),
+                    ))
+                }
+                _ => f.as_ref().clone(),
+            }
+        })
+        .collect();
+    let hinted = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+    ArrowReaderMetadata::try_new(
+        Arc::clone(metadata.metadata()),
+        ArrowReaderOptions::new().with_schema(hinted),
+    )
+    // A file whose columns cannot be read as dictionaries is read as is.
+    .or(Ok(metadata))
+}
+
+fn same_name(name: &str, wanted: &str) -> bool {
+    name == wanted || name.trim().to_lowercase() == wanted.trim().to_lowercase()
+}
+
+/// The index of the column named `wanted` (or so ignoring case).
+fn find_column(schema: &Schema, wanted: &str) -> Option<usize> {
+    let fields = schema.fields();
+    fields
+        .iter()
+        .position(|f| f.name() == wanted)
+        .or_else(|| fields.iter().position(|f| same_name(f.name(), wanted)))
+}
+
+fn lower(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+fn unreadable(shown: &Arc<str>, error: &std::io::Error) -> Error {
+    Error::ArrowInput {
+        file: Some(shown.to_string()),
+        column: None,
+        reason: format!("cannot read: {}", lower(error)),
+    }
+}
+
+fn not_parquet(shown: &Arc<str>, reason: &str) -> Error {
+    Error::ArrowInput {
+        file: Some(shown.to_string()),
+        column: None,
+        reason: format!("not a readable parquet file ({reason}): expected a parquet file"),
+    }
+}
+
+fn cut_short(shown: &Arc<str>, group: usize, offset: u64, reason: &str) -> Error {
+    Error::ArrowInput {
+        file: Some(shown.to_string()),
+        column: None,
+        reason: format!(
+            "row group {group} cannot be read after row {offset} ({reason}): expected a whole parquet file"
+        ),
+    }
+}
