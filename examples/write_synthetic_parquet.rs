@@ -79,7 +79,7 @@ fn write(path: &str, candidates: usize, seed: u64) -> Result<(u64, u64), String>
     let mut columns = Columns::new();
     let properties = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
-        .set_max_row_group_size(1 << 20)
+        .set_max_row_group_row_count(Some(1 << 20))
         .build();
     let file = File::create(path).map_err(|e| format!("cannot create {path:?}: {e}"))?;
     let schema = columns.batch()?.schema();

@@ -518,6 +518,12 @@ impl Text {
             T::Null => Self::Null,
             T::Dictionary(_, _) => {
                 let dictionary = array.as_any_dictionary_opt()?;
+                if dictionary.values().is_empty() {
+                    // No values: every row is null (normalizing keys
+                    // into no values would panic).
+                    Self::of(dictionary.values())?;
+                    return Some(Self::Null);
+                }
                 Self::Dict {
                     keys: dictionary.normalized_keys(),
                     values: Box::new(Self::of(dictionary.values())?),

@@ -235,7 +235,15 @@ proptest! {
         // batch's encoding (a file has one schema).
         let per_file = batches.len().div_ceil(files);
         for (f, chunk) in batches.chunks(per_file).enumerate() {
-            let schema = chunk[0].schema();
+            // Nullable columns: later batches may hold nulls the first has not.
+            let schema = Arc::new(arrow::datatypes::Schema::new(
+                chunk[0]
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.as_ref().clone().with_nullable(true))
+                    .collect::<Vec<_>>(),
+            ));
             let same: Vec<RecordBatch> = chunk
                 .iter()
                 .map(|b| {

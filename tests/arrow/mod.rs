@@ -64,7 +64,7 @@ pub fn temp_folder(name: &str) -> PathBuf {
 pub fn write_parquet(path: &std::path::Path, batches: &[RecordBatch], row_group_rows: usize) {
     let file = std::fs::File::create(path).expect("the temp directory is writable");
     let properties = WriterProperties::builder()
-        .set_max_row_group_size(row_group_rows.max(1))
+        .set_max_row_group_row_count(Some(row_group_rows.max(1)))
         .build();
     let mut writer = ArrowWriter::try_new(file, batches[0].schema(), Some(properties))
         .expect("a valid schema");

@@ -566,6 +566,9 @@ fn codes(array: &dyn Array) -> Option<Codes<'_>> {
             let nulls = array.logical_nulls();
             let null_code = values.len() as u32;
             let keys = match (array.as_dictionary_opt::<Int32Type>(), &nulls) {
+                // No values: every row is null (normalizing keys into no
+                // values would panic).
+                _ if values.is_empty() => Keys::Owned(vec![null_code; array.len()]),
                 (Some(typed), None) => {
                     Keys::Borrowed(typed.keys().values().inner().typed_data::<u32>())
                 }
