@@ -129,8 +129,13 @@ fn arrow(c: &mut Criterion) {
     group.bench_function("record batches → counts, journeys validated", |b| {
         b.iter(|| {
             black_box(
-                count_arrow(batches.iter().cloned(), &options, &by, Counting::Applications)
-                    .expect("valid journeys"),
+                count_arrow(
+                    batches.iter().cloned(),
+                    &options,
+                    &by,
+                    Counting::Applications,
+                )
+                .expect("valid journeys"),
             )
         });
     });

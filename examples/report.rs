@@ -202,7 +202,11 @@ fn parse_args(raw: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
     }
-    let inputs = [args.input.is_some(), args.csv.is_some(), args.parquet.is_some()];
+    let inputs = [
+        args.input.is_some(),
+        args.csv.is_some(),
+        args.parquet.is_some(),
+    ];
     if inputs.iter().filter(|&&given| given).count() > 1 {
         return Err("give one of --input, --csv and --parquet".to_owned());
     }

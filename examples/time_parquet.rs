@@ -77,28 +77,32 @@ fn time(path: &str, runs: u32, csv: Option<&str>) -> Outcome<()> {
         bytes / 1e6
     );
     println!("{:<40} {:>8} {:>9}", "job", "seconds", "M rows/s");
+    let unchecked = || -> Outcome<u64> {
+        let counts = count_parquet_unchecked(path, &pipeline, &by)?;
+        Report::new(&counts, &options, &[])?;
+        let rows = (0..counts.stages())
+            .filter_map(|s| counts.stage_total(s).ok())
+            .map(|c| c.entered() + c.exempt)
+            .sum();
+        Ok(rows)
+    };
+    let validated = || -> Outcome<u64> {
+        let counted = count_parquet(path, &CsvOptions::new(), &by, Counting::Applications)?;
+        Report::new(&counted.counts, &options, &[])?;
+        Ok(counted.load.rows_read)
+    };
+    let from_csv = || -> Outcome<u64> {
+        let csv = csv.ok_or("no csv given")?;
+        let counted = count_csv_path(csv, &CsvOptions::new(), &by, Counting::Applications)?;
+        Report::new(&counted.counts, &options, &[])?;
+        Ok(counted.load.rows_read)
+    };
     let mut jobs: Vec<(&str, Job<'_>)> = vec![
-        ("count_parquet_unchecked → full report", &|| {
-            let counts = count_parquet_unchecked(path, &pipeline, &by)?;
-            Report::new(&counts, &options, &[])?;
-            let rows = (0..counts.stages())
-                .filter_map(|s| counts.stage_total(s).ok())
-                .map(|c| c.entered() + c.exempt)
-                .sum();
-            Ok(rows)
-        }),
-        ("count_parquet → full report", &|| {
-            let counted = count_parquet(path, &CsvOptions::new(), &by, Counting::Applications)?;
-            Report::new(&counted.counts, &options, &[])?;
-            Ok(counted.load.rows_read)
-        }),
+        ("count_parquet_unchecked → full report", &unchecked),
+        ("count_parquet → full report", &validated),
     ];
-    if let Some(csv) = csv {
-        jobs.push(("count_csv_path → full report (csv)", &move || {
-            let counted = count_csv_path(csv, &CsvOptions::new(), &by, Counting::Applications)?;
-            Report::new(&counted.counts, &options, &[])?;
-            Ok(counted.load.rows_read)
-        }));
+    if csv.is_some() {
+        jobs.push(("count_csv_path → full report (csv)", &from_csv));
     }
     for (name, job) in jobs {
         let (seconds, rows) = best(job)?;

@@ -105,16 +105,12 @@ fn write(path: &str, candidates: usize, seed: u64) -> Result<(u64, u64), String>
             columns.rows += 1;
             rows += 1;
             if columns.rows == BATCH {
-                writer
-                    .write(&columns.batch()?)
-                    .map_err(|e| e.to_string())?;
+                writer.write(&columns.batch()?).map_err(|e| e.to_string())?;
             }
         }
     }
     if columns.rows > 0 {
-        writer
-            .write(&columns.batch()?)
-            .map_err(|e| e.to_string())?;
+        writer.write(&columns.batch()?).map_err(|e| e.to_string())?;
     }
     writer.close().map_err(|e| e.to_string())?;
     Ok((applications.candidates().len() as u64, rows))

@@ -61,7 +61,11 @@ pub struct ArrowPlace {
 impl fmt::Display for ArrowPlace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.file {
-            Some(file) => write!(f, "parquet {file}, row group {}, row {}", self.batch, self.row),
+            Some(file) => write!(
+                f,
+                "parquet {file}, row group {}, row {}",
+                self.batch, self.row
+            ),
             None => write!(f, "arrow batch {}, row {}", self.batch, self.row),
         }
     }

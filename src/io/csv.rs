@@ -694,14 +694,19 @@ impl Rows {
     ///
     /// # Errors
     /// As a CSV header: a missing, repeated or blank column name.
-    pub(in crate::io) fn new(names: &[String], options: &CsvOptions, reword: Reword) -> Result<Self> {
+    pub(in crate::io) fn new(
+        names: &[String],
+        options: &CsvOptions,
+        reword: Reword,
+    ) -> Result<Self> {
         let mut bytes = Vec::new();
         let mut ends = Vec::with_capacity(names.len());
         for name in names {
             bytes.extend_from_slice(name.as_bytes());
             ends.push(bytes.len());
         }
-        let mut reader = start_reader(&Fields::new(&bytes, &ends), options).map_err(|e| reword(e))?;
+        let mut reader =
+            start_reader(&Fields::new(&bytes, &ends), options).map_err(|e| reword(e))?;
         reader.reword = Some(reword);
         bytes.clear();
         ends.clear();
@@ -760,7 +765,8 @@ impl Rows {
         counting: Counting,
     ) -> Result<CsvCounts> {
         let reword = self.reader.reword.clone();
-        count(self.reader, options, breakdown, counting).map_err(|e| reword_with(reword.as_ref(), e))
+        count(self.reader, options, breakdown, counting)
+            .map_err(|e| reword_with(reword.as_ref(), e))
     }
 }
 

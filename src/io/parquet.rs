@@ -187,9 +187,7 @@ pub fn count_parquet_unchecked(
         std::thread::scope(|scope| {
             let handles: Vec<_> = units
                 .chunks(per_thread)
-                .map(|share| {
-                    std::thread::Builder::new().spawn_scoped(scope, || count_units(share))
-                })
+                .map(|share| std::thread::Builder::new().spawn_scoped(scope, || count_units(share)))
                 .collect();
             handles
                 .into_iter()
@@ -228,11 +226,12 @@ fn feed(path: &Path, options: &CsvOptions) -> Result<super::csv::Rows> {
         )?;
         for group in 0..metadata.metadata().num_row_groups() {
             let handle = File::open(file).map_err(|e| unreadable(&shown, &e))?;
-            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(handle, metadata.clone())
-                .with_row_groups(vec![group])
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| not_parquet(&shown, &e.to_string()))?;
+            let reader =
+                ParquetRecordBatchReaderBuilder::new_with_metadata(handle, metadata.clone())
+                    .with_row_groups(vec![group])
+                    .with_batch_size(BATCH_ROWS)
+                    .build()
+                    .map_err(|e| not_parquet(&shown, &e.to_string()))?;
             let mut offset = 0u64;
             for batch in reader {
                 let batch = batch.map_err(|e| cut_short(&shown, group, offset, &e.to_string()))?;
@@ -253,7 +252,8 @@ fn parquet_files(path: &Path) -> Result<Vec<PathBuf>> {
         column: None,
         reason,
     };
-    let metadata = std::fs::metadata(path).map_err(|e| cannot(format!("cannot read: {}", lower(&e))))?;
+    let metadata =
+        std::fs::metadata(path).map_err(|e| cannot(format!("cannot read: {}", lower(&e))))?;
     if !metadata.is_dir() {
         return Ok(vec![path.to_owned()]);
     }
@@ -286,7 +286,8 @@ fn parquet_files(path: &Path) -> Result<Vec<PathBuf>> {
     }
     if files.is_empty() {
         return Err(cannot(
-            "a folder with no .parquet file: expected a parquet file, or a folder of them".to_owned(),
+            "a folder with no .parquet file: expected a parquet file, or a folder of them"
+                .to_owned(),
         ));
     }
     files.sort();
@@ -295,7 +296,11 @@ fn parquet_files(path: &Path) -> Result<Vec<PathBuf>> {
 
 /// A file's Parquet metadata and Arrow schema. With `dictionaries`, those
 /// of its text columns are read as dictionaries, as Parquet stores them.
-fn metadata(file: &Path, shown: &Arc<str>, dictionaries: Option<&[String]>) -> Result<ArrowReaderMetadata> {
+fn metadata(
+    file: &Path,
+    shown: &Arc<str>,
+    dictionaries: Option<&[String]>,
+) -> Result<ArrowReaderMetadata> {
     let handle = File::open(file).map_err(|e| unreadable(shown, &e))?;
     let metadata = ArrowReaderMetadata::load(&handle, ArrowReaderOptions::new())
         .map_err(|e| not_parquet(shown, &e.to_string()))?;

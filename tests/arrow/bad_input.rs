@@ -15,8 +15,12 @@ use positive_action::{Breakdown, Counting, Error, Pipeline, PipelineKind};
 use super::{Encoding, batch, column, temp_folder, write_parquet};
 
 fn pipeline() -> Pipeline {
-    Pipeline::new("sift 2025", PipelineKind::Recruitment, ["sift", "interview"])
-        .expect("valid stages")
+    Pipeline::new(
+        "sift 2025",
+        PipelineKind::Recruitment,
+        ["sift", "interview"],
+    )
+    .expect("valid stages")
 }
 
 fn by_sex() -> Breakdown {
@@ -44,26 +48,45 @@ fn a_column_of_the_wrong_type_is_named_with_its_type() {
     let batch = RecordBatch::try_from_iter([
         ("candidate", text(&[Some("A")])),
         ("stage", text(&[Some("sift")])),
-        ("outcome", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef),
+        (
+            "outcome",
+            Arc::new(Float64Array::from(vec![1.0])) as ArrayRef,
+        ),
     ])
     .expect("one length");
     let err = read_arrow([batch.clone()], &CsvOptions::new()).unwrap_err();
     assert_eq!(err.code(), "arrow_input");
     let text = err.to_string();
-    assert!(text.starts_with("arrow input, column \"outcome\": has type Float64: expected text"), "{text}");
+    assert!(
+        text.starts_with("arrow input, column \"outcome\": has type Float64: expected text"),
+        "{text}"
+    );
 
     let mut counter = ArrowCounter::new(&pipeline(), &Breakdown::default());
     let err = counter.count_batch(&batch).unwrap_err();
-    assert!(err.to_string().contains("column \"outcome\": has type Float64"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("column \"outcome\": has type Float64"),
+        "{err}"
+    );
     assert_eq!(counter.rows(), 0);
 }
 
 #[test]
 fn integer_candidate_ids_are_their_decimal_text() {
     let batch = RecordBatch::try_from_iter([
-        ("candidate", Arc::new(Int64Array::from(vec![17, 17, 42])) as ArrayRef),
-        ("stage", text(&[Some("sift"), Some("interview"), Some("sift")])),
-        ("outcome", text(&[Some("passed"), Some("passed"), Some("failed")])),
+        (
+            "candidate",
+            Arc::new(Int64Array::from(vec![17, 17, 42])) as ArrayRef,
+        ),
+        (
+            "stage",
+            text(&[Some("sift"), Some("interview"), Some("sift")]),
+        ),
+        (
+            "outcome",
+            text(&[Some("passed"), Some("passed"), Some("failed")]),
+        ),
     ])
     .expect("one length");
     let loaded = read_arrow([batch], &CsvOptions::new()).expect("valid journeys");
@@ -72,7 +95,10 @@ fn integer_candidate_ids_are_their_decimal_text() {
 
 #[test]
 fn a_missing_column_is_named_with_the_columns_there_are() {
-    let batch = batch(&[("candidate", &["A"]), ("stage", &["sift"])], Encoding::Dictionary);
+    let batch = batch(
+        &[("candidate", &["A"]), ("stage", &["sift"])],
+        Encoding::Dictionary,
+    );
     let err = read_arrow([batch.clone()], &CsvOptions::new()).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -81,7 +107,11 @@ fn a_missing_column_is_named_with_the_columns_there_are() {
     let err = ArrowCounter::new(&pipeline(), &by_sex())
         .count_batch(&batch)
         .unwrap_err();
-    assert!(err.to_string().starts_with("arrow input, column \"outcome\": no such column"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("arrow input, column \"outcome\": no such column"),
+        "{err}"
+    );
     // A breakdown characteristic no column holds, as the CSV reader says it.
     let err = ArrowCounter::new(&pipeline(), &by_sex())
         .count_batch(&good(Encoding::Utf8).project(&[1, 2]).expect("columns"))
@@ -92,12 +122,18 @@ fn a_missing_column_is_named_with_the_columns_there_are() {
 #[test]
 fn batches_with_different_columns_are_refused() {
     let other = batch(
-        &[("candidate", &["C"]), ("stage", &["sift"]), ("outcome", &["passed"]), ("gender", &["x"])],
+        &[
+            ("candidate", &["C"]),
+            ("stage", &["sift"]),
+            ("outcome", &["passed"]),
+            ("gender", &["x"]),
+        ],
         Encoding::Utf8,
     );
     let err = read_arrow([good(Encoding::Utf8), other], &CsvOptions::new()).unwrap_err();
     assert!(
-        err.to_string().contains("column \"sex\": missing from batch 1"),
+        err.to_string()
+            .contains("column \"sex\": missing from batch 1"),
         "{err}"
     );
 }
@@ -107,25 +143,47 @@ fn nulls_where_a_value_is_required_name_the_batch_row_and_column() {
     let with_null = |stage: Option<&str>, outcome: Option<&str>| {
         RecordBatch::try_from_iter([
             ("candidate", text(&[Some("A"), Some("B")])),
-            ("stage", column(&[Some("sift"), stage], Encoding::Dictionary)),
-            ("outcome", column(&[Some("passed"), outcome], Encoding::Dictionary)),
+            (
+                "stage",
+                column(&[Some("sift"), stage], Encoding::Dictionary),
+            ),
+            (
+                "outcome",
+                column(&[Some("passed"), outcome], Encoding::Dictionary),
+            ),
             ("sex", column(&[None, Some("male")], Encoding::Dictionary)),
         ])
         .expect("one length")
     };
-    let err = read_arrow([good(Encoding::Utf8), with_null(None, Some("passed"))], &CsvOptions::new())
-        .unwrap_err();
+    let err = read_arrow(
+        [good(Encoding::Utf8), with_null(None, Some("passed"))],
+        &CsvOptions::new(),
+    )
+    .unwrap_err();
     match &err {
         Error::ArrowRow { place, column, .. } => {
-            assert_eq!(place, &ArrowPlace { file: None, batch: 1, row: 1 });
+            assert_eq!(
+                place,
+                &ArrowPlace {
+                    file: None,
+                    batch: 1,
+                    row: 1
+                }
+            );
             assert_eq!(column.as_deref(), Some("stage"));
         }
         other => panic!("expected an arrow row error, got {other}"),
     }
-    assert!(err.to_string().starts_with("arrow batch 1, row 1, column stage (candidate B): "), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("arrow batch 1, row 1, column stage (candidate B): "),
+        "{err}"
+    );
 
     let mut counter = ArrowCounter::new(&pipeline(), &by_sex());
-    counter.count_batch(&good(Encoding::Dictionary)).expect("valid cells");
+    counter
+        .count_batch(&good(Encoding::Dictionary))
+        .expect("valid cells");
     let err = counter
         .count_batch(&with_null(Some("sift"), None))
         .unwrap_err();
@@ -136,9 +194,16 @@ fn nulls_where_a_value_is_required_name_the_batch_row_and_column() {
     // Nothing of the failed call was counted.
     assert_eq!(counter.rows(), 3);
     let counts = counter.finish();
-    assert_eq!(counts.get("sift", &"sex=male".parse().expect("group")).map(|c| c.failed), Some(1));
+    assert_eq!(
+        counts
+            .get("sift", &"sex=male".parse().expect("group"))
+            .map(|c| c.failed),
+        Some(1)
+    );
     // A null category is not recorded, as an empty cell is.
-    counter.count_batch(&with_null(Some("sift"), Some("passed"))).expect("valid cells");
+    counter
+        .count_batch(&with_null(Some("sift"), Some("passed")))
+        .expect("valid cells");
     assert_eq!(counter.rows(), 5);
 }
 
@@ -147,14 +212,19 @@ fn a_bad_dictionary_value_is_an_error_only_where_a_row_uses_it() {
     use arrow::array::{DictionaryArray, Int32Array};
     use arrow::datatypes::Int32Type;
     let values = Arc::new(StringArray::from(vec!["sift", "orientation", "interview"]));
-    let stage = DictionaryArray::<Int32Type>::try_new(Int32Array::from(vec![0, 2, 0]), values.clone())
-        .expect("valid keys");
+    let stage =
+        DictionaryArray::<Int32Type>::try_new(Int32Array::from(vec![0, 2, 0]), values.clone())
+            .expect("valid keys");
     let outcome = text(&[Some("passed"), Some("failed"), Some("failed")]);
     let mut counter = ArrowCounter::new(&pipeline(), &Breakdown::default());
-    counter.count_arrays(&stage, outcome.as_ref(), &[]).expect("orientation is never used");
+    counter
+        .count_arrays(&stage, outcome.as_ref(), &[])
+        .expect("orientation is never used");
     let used = DictionaryArray::<Int32Type>::try_new(Int32Array::from(vec![0, 1, 0]), values)
         .expect("valid keys");
-    let err = counter.count_arrays(&used, outcome.as_ref(), &[]).unwrap_err();
+    let err = counter
+        .count_arrays(&used, outcome.as_ref(), &[])
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "arrow batch 1, row 1, column stage: stage \"orientation\" is not a stage of pipeline \"sift 2025\""
@@ -174,13 +244,23 @@ fn lenient_arrow_sets_bad_rows_aside_naming_batch_and_row() {
         Encoding::Dictionary,
     );
     let options = CsvOptions::new().mode(Mode::Lenient);
-    let counted = count_arrow([good(Encoding::View), bad], &options, &by_sex(), Counting::Applications)
-        .expect("lenient");
-    assert_eq!((counted.load.rows_used, counted.load.rows_set_aside), (4, 1));
+    let counted = count_arrow(
+        [good(Encoding::View), bad],
+        &options,
+        &by_sex(),
+        Counting::Applications,
+    )
+    .expect("lenient");
+    assert_eq!(
+        (counted.load.rows_used, counted.load.rows_set_aside),
+        (4, 1)
+    );
     let aside = &counted.load.set_aside[0];
     assert_eq!(aside.line, 4, "the row's number in the input");
     assert!(
-        aside.reason.starts_with("arrow batch 1, row 0, column outcome (candidate C): unknown outcome"),
+        aside
+            .reason
+            .starts_with("arrow batch 1, row 0, column outcome (candidate C): unknown outcome"),
         "{}",
         aside.reason
     );
@@ -189,7 +269,12 @@ fn lenient_arrow_sets_bad_rows_aside_naming_batch_and_row() {
 #[test]
 fn journey_problems_name_the_rows_by_batch_and_row() {
     let twice = batch(
-        &[("candidate", &["A"]), ("stage", &["sift"]), ("outcome", &["passed"]), ("sex", &["female"])],
+        &[
+            ("candidate", &["A"]),
+            ("stage", &["sift"]),
+            ("outcome", &["passed"]),
+            ("sex", &["female"]),
+        ],
         Encoding::Utf8,
     );
     let err = read_arrow([good(Encoding::Utf8), twice], &CsvOptions::new()).unwrap_err();
@@ -198,12 +283,19 @@ fn journey_problems_name_the_rows_by_batch_and_row() {
         "arrow batch 1, row 0, column stage (candidate A): stage sift is also given at arrow batch 0, row 0: expected one row per candidate and stage"
     );
     let contradicts = batch(
-        &[("candidate", &["B"]), ("stage", &["interview"]), ("outcome", &["passed"]), ("sex", &["female"])],
+        &[
+            ("candidate", &["B"]),
+            ("stage", &["interview"]),
+            ("outcome", &["passed"]),
+            ("sex", &["female"]),
+        ],
         Encoding::Utf8,
     );
     let err = read_arrow([good(Encoding::Utf8), contradicts], &CsvOptions::new()).unwrap_err();
     assert!(
-        err.to_string().starts_with("arrow batch 1, row 0, column sex (candidate B): contradicts arrow batch 0, row 2"),
+        err.to_string().starts_with(
+            "arrow batch 1, row 0, column sex (candidate B): contradicts arrow batch 0, row 2"
+        ),
         "{err}"
     );
     let after_failed = batch(
@@ -215,9 +307,17 @@ fn journey_problems_name_the_rows_by_batch_and_row() {
         ],
         Encoding::Utf8,
     );
-    let err = read_arrow([after_failed], &CsvOptions::new().stages(["sift", "interview"])).unwrap_err();
+    let err = read_arrow(
+        [after_failed],
+        &CsvOptions::new().stages(["sift", "interview"]),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "arrow_row");
-    assert!(err.to_string().starts_with("arrow batch 0, row 0 (candidate B): "), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("arrow batch 0, row 0 (candidate B): "),
+        "{err}"
+    );
     assert!(err.to_string().contains("arrow batch 0, row 1"), "{err}");
 }
 
@@ -248,11 +348,15 @@ fn parquet_errors_name_the_file_row_group_row_and_column() {
     let err = read_parquet(&folder, &CsvOptions::new()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("parquet {shown}, row group 1, row 0, column outcome (candidate C): unknown outcome \"maybe\": expected passed, failed, withdrew, pending or exempt")
+        format!(
+            "parquet {shown}, row group 1, row 0, column outcome (candidate C): unknown outcome \"maybe\": expected passed, failed, withdrew, pending or exempt"
+        )
     );
     let err = count_parquet_unchecked(&file, &pipeline(), &by_sex()).unwrap_err();
     assert!(
-        err.to_string().starts_with(&format!("parquet {shown}, row group 1, row 0, column outcome: unknown outcome")),
+        err.to_string().starts_with(&format!(
+            "parquet {shown}, row group 1, row 0, column outcome: unknown outcome"
+        )),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&folder);
@@ -263,19 +367,33 @@ fn a_file_that_is_not_parquet_or_is_cut_short_is_named() {
     let folder = temp_folder("corrupt");
     let junk = folder.join("junk.parquet");
     std::fs::write(&junk, b"candidate,stage,outcome\nA,sift,passed\n").expect("writable");
-    let err = count_parquet(&junk, &CsvOptions::new(), &by_sex(), Counting::Applications).unwrap_err();
+    let err =
+        count_parquet(&junk, &CsvOptions::new(), &by_sex(), Counting::Applications).unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with(&format!("parquet {}: not a readable parquet file (", junk.display())), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "parquet {}: not a readable parquet file (",
+            junk.display()
+        )),
+        "{text}"
+    );
 
     // A whole file, then every way of cutting it short.
     let whole = folder.join("whole.parquet");
-    let many: Vec<&str> = (0..200).map(|i| if i % 2 == 0 { "sift" } else { "interview" }).collect();
+    let many: Vec<&str> = (0..200)
+        .map(|i| if i % 2 == 0 { "sift" } else { "interview" })
+        .collect();
     let ids: Vec<String> = (0..200).map(|i| format!("APP-{}", i / 2)).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     write_parquet(
         &whole,
         &[batch(
-            &[("candidate", &ids), ("stage", &many), ("outcome", &["passed"; 200]), ("sex", &["female"; 200])],
+            &[
+                ("candidate", &ids),
+                ("stage", &many),
+                ("outcome", &["passed"; 200]),
+                ("sex", &["female"; 200]),
+            ],
             Encoding::Utf8,
         )],
         64,
@@ -285,7 +403,11 @@ fn a_file_that_is_not_parquet_or_is_cut_short_is_named() {
     for len in (0..bytes.len()).step_by(37) {
         std::fs::write(&cut, &bytes[..len]).expect("writable");
         let err = read_parquet(&cut, &CsvOptions::new()).unwrap_err();
-        assert!(err.to_string().starts_with(&format!("parquet {}", cut.display())), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("parquet {}", cut.display())),
+            "{err}"
+        );
         assert!(count_parquet_unchecked(&cut, &pipeline(), &by_sex()).is_err());
     }
     // Bytes overwritten inside the data pages: an error or, where the
@@ -297,7 +419,10 @@ fn a_file_that_is_not_parquet_or_is_cut_short_is_named() {
         }
         std::fs::write(&cut, &damaged).expect("writable");
         if let Err(err) = read_parquet(&cut, &CsvOptions::new()) {
-            assert!(err.to_string().contains(&cut.display().to_string()) || err.code() != "arrow_input", "{err}");
+            assert!(
+                err.to_string().contains(&cut.display().to_string()) || err.code() != "arrow_input",
+                "{err}"
+            );
         }
         let _ = count_parquet_unchecked(&cut, &pipeline(), &by_sex());
     }
@@ -309,7 +434,8 @@ fn a_folder_that_cannot_be_read_is_named() {
     let missing = std::env::temp_dir().join("positive-action-no-such-folder");
     let err = read_parquet(&missing, &CsvOptions::new()).unwrap_err();
     assert!(
-        err.to_string().starts_with(&format!("parquet {}: cannot read: ", missing.display())),
+        err.to_string()
+            .starts_with(&format!("parquet {}: cannot read: ", missing.display())),
         "{err}"
     );
     let empty = temp_folder("empty");
@@ -318,7 +444,10 @@ fn a_folder_that_cannot_be_read_is_named() {
     let err = count_parquet_unchecked(&empty, &pipeline(), &by_sex()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("parquet {}: a folder with no .parquet file: expected a parquet file, or a folder of them", empty.display())
+        format!(
+            "parquet {}: a folder with no .parquet file: expected a parquet file, or a folder of them",
+            empty.display()
+        )
     );
     let _ = std::fs::remove_dir_all(&empty);
 }
@@ -326,7 +455,10 @@ fn a_folder_that_cannot_be_read_is_named() {
 #[test]
 fn parquet_files_in_subfolders_are_read_in_path_order() {
     let folder = temp_folder("partitioned");
-    for (force, rows) in [("force=02", good(Encoding::Utf8)), ("force=01", good(Encoding::Dictionary))] {
+    for (force, rows) in [
+        ("force=02", good(Encoding::Utf8)),
+        ("force=01", good(Encoding::Dictionary)),
+    ] {
         std::fs::create_dir_all(folder.join(force)).expect("writable");
         let ids = match force {
             "force=01" => ["A1", "A1", "B1"],
@@ -344,7 +476,10 @@ fn parquet_files_in_subfolders_are_read_in_path_order() {
         write_parquet(&folder.join(force).join("part-0.parquet"), &[batch], 1024);
     }
     let loaded = read_parquet(&folder, &CsvOptions::new()).expect("valid journeys");
-    assert_eq!(loaded.external_ids().collect::<Vec<_>>(), ["A1", "B1", "A2", "B2"]);
+    assert_eq!(
+        loaded.external_ids().collect::<Vec<_>>(),
+        ["A1", "B1", "A2", "B2"]
+    );
     let name = folder.file_name().and_then(|n| n.to_str()).expect("a name");
     assert_eq!(loaded.applications.pipeline().name(), name);
     let _ = std::fs::remove_dir_all(&folder);

@@ -31,9 +31,12 @@ pub fn column(values: &[Option<&str>], encoding: Encoding) -> ArrayRef {
         Encoding::Utf8 => Arc::new(values.iter().copied().collect::<StringArray>()),
         Encoding::Large => Arc::new(values.iter().copied().collect::<LargeStringArray>()),
         Encoding::View => Arc::new(values.iter().copied().collect::<StringViewArray>()),
-        Encoding::Dictionary => {
-            Arc::new(values.iter().copied().collect::<DictionaryArray<Int32Type>>())
-        }
+        Encoding::Dictionary => Arc::new(
+            values
+                .iter()
+                .copied()
+                .collect::<DictionaryArray<Int32Type>>(),
+        ),
     }
 }
 
@@ -66,8 +69,8 @@ pub fn write_parquet(path: &std::path::Path, batches: &[RecordBatch], row_group_
     let properties = WriterProperties::builder()
         .set_max_row_group_row_count(Some(row_group_rows.max(1)))
         .build();
-    let mut writer = ArrowWriter::try_new(file, batches[0].schema(), Some(properties))
-        .expect("a valid schema");
+    let mut writer =
+        ArrowWriter::try_new(file, batches[0].schema(), Some(properties)).expect("a valid schema");
     for batch in batches {
         writer.write(batch).expect("a batch of the schema");
     }

@@ -263,14 +263,19 @@ impl ArrowCounter {
             ));
         }
         let n = stage.len();
-        for (column, array) in [("outcome", outcome)]
-            .into_iter()
-            .chain(names.iter().map(String::as_str).zip(characteristics.iter().copied()))
-        {
+        for (column, array) in [("outcome", outcome)].into_iter().chain(
+            names
+                .iter()
+                .map(String::as_str)
+                .zip(characteristics.iter().copied()),
+        ) {
             if array.len() != n {
                 return Err(input(
                     column,
-                    format!("has {} rows: expected {n}, as the stage column", array.len()),
+                    format!(
+                        "has {} rows: expected {n}, as the stage column",
+                        array.len()
+                    ),
                 ));
             }
         }
@@ -291,13 +296,13 @@ impl ArrowCounter {
         }
 
         // Stage and outcome pairs to their offsets in a group's row.
-        let stage_of: Vec<std::result::Result<usize, String>> = stage_codes
+        let stage_of: Vec<std::result::Result<usize, String>> =
+            stage_codes.values.iter().map(|v| self.stage(*v)).collect();
+        let outcome_of: Vec<std::result::Result<usize, String>> = outcome_codes
             .values
             .iter()
-            .map(|v| self.stage(*v))
+            .map(|v| outcome_code(*v))
             .collect();
-        let outcome_of: Vec<std::result::Result<usize, String>> =
-            outcome_codes.values.iter().map(|v| outcome_code(*v)).collect();
         let outcomes = outcome_of.len();
         let mut pair = vec![BAD; stage_of.len() * outcomes];
         for (s, stage) in stage_of.iter().enumerate() {
@@ -506,9 +511,11 @@ impl ArrowCounter {
                 .iter_mut()
                 .zip(theirs.unwrap_or_default())
             {
-                *mine = mine.checked_add(*theirs).ok_or_else(|| Error::TotalOverflow {
-                    context: "merging arrow counts".to_owned(),
-                })?;
+                *mine = mine
+                    .checked_add(*theirs)
+                    .ok_or_else(|| Error::TotalOverflow {
+                        context: "merging arrow counts".to_owned(),
+                    })?;
             }
         }
         self.rows += other.rows;
@@ -528,13 +535,17 @@ impl ArrowCounter {
             if row.iter().all(|&c| c == 0) {
                 continue;
             }
-            let entries = characteristics.iter().zip(key).enumerate().map(|(k, (c, &id))| {
-                let category = self.categories[k]
-                    .get(id as usize)
-                    .cloned()
-                    .unwrap_or(Category::NotRecorded);
-                (c.clone(), category)
-            });
+            let entries = characteristics
+                .iter()
+                .zip(key)
+                .enumerate()
+                .map(|(k, (c, &id))| {
+                    let category = self.categories[k]
+                        .get(id as usize)
+                        .cloned()
+                        .unwrap_or(Category::NotRecorded);
+                    (c.clone(), category)
+                });
             // Each characteristic once, from the breakdown: a valid group.
             let Ok(group) = Group::new(entries) else {
                 continue;
@@ -705,7 +716,9 @@ impl Rows<'_> {
             [] => (0..n).for_each(|i| one(i, self.group_row.get(i).copied().unwrap_or(BAD))),
             [a] => {
                 let a = &a[..n];
-                (0..n).for_each(|i| one(i, self.group_row.get(a[i] as usize).copied().unwrap_or(BAD)));
+                (0..n).for_each(|i| {
+                    one(i, self.group_row.get(a[i] as usize).copied().unwrap_or(BAD))
+                });
             }
             [a, b] => {
                 let (a, b) = (&a[..n], &b[..n]);
