@@ -10,7 +10,11 @@
 //! interval is wide, with a note), stop and search disproportionality with
 //! exact intervals and bounds for searches with no recorded ethnicity, the
 //! year-on-year change, attrition by ethnicity, the appointments needed for
-//! parity, and declaration completeness.
+//! parity, and declaration completeness. Last, HeForShe's report of women's
+//! share of each rank band against the force ([`BandShares::he_for_she`]) on
+//! the constructed national data set `tests/fixtures/workforce/he_for_she.csv`,
+//! whose counts reproduce the published 27% → 28% (middle management) and
+//! 30% (senior leadership); see that file for the sources.
 //!
 //! ```text
 //! cargo run --release --example representation
@@ -24,9 +28,9 @@ use std::process::ExitCode;
 use chrono::{Days, NaiveDate};
 use positive_action::records::{Period, Rank};
 use positive_action::workforce::{
-    AttritionChange, Benchmark, Comparator, Disproportionality, DisproportionalityRecord,
-    ExpectedLeavers, HeadcountChange, Person, RankStructure, Representation, TargetPlan, Unit,
-    Workforce,
+    AttritionChange, BandShares, Benchmark, Comparator, Disproportionality,
+    DisproportionalityRecord, ExpectedLeavers, Headcount, HeadcountChange, HeadcountRecord, Person,
+    RankStructure, Representation, TargetPlan, Unit, Workforce,
 };
 use positive_action::{Breakdown, CandidateId, Characteristic, Group, Profile, Result};
 use synthetic::SplitMix64;
@@ -65,6 +69,46 @@ const SEARCHES: [(&str, u64); 6] = [
 ];
 
 const UNITS: [&str; 3] = ["North", "South", "Harbour"];
+
+/// Constructed national headcounts by rank and sex on two dates, built to
+/// reproduce HeForShe's published percentages (sources in the file).
+const HE_FOR_SHE: &str = include_str!("../tests/fixtures/workforce/he_for_she.csv");
+
+/// The headcount on each date of [`HE_FOR_SHE`], earliest first.
+fn he_for_she_years(by_sex: &Breakdown) -> Result<Vec<Headcount>> {
+    let mut dates: Vec<(NaiveDate, Vec<HeadcountRecord>)> = Vec::new();
+    for line in HE_FOR_SHE.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let field: Vec<&str> = line.split(',').collect();
+        let [date, rank, sex, headcount] = field[..] else {
+            return Err(positive_action::Error::InvalidOption {
+                name: "he_for_she.csv line",
+                value: line.to_owned(),
+                expected: "as_at,rank,sex,headcount",
+            });
+        };
+        let bad = |name: &'static str, value: &str| positive_action::Error::InvalidOption {
+            name,
+            value: value.to_owned(),
+            expected: "a date (YYYY-MM-DD) and a whole number of people",
+        };
+        let date: NaiveDate = date.parse().map_err(|_| bad("as_at", date))?;
+        let record = HeadcountRecord {
+            rank: Rank::new(rank)?,
+            group: Group::parse([("sex", sex)])?,
+            headcount: headcount.parse().map_err(|_| bad("headcount", headcount))?,
+        };
+        match dates.iter_mut().find(|(d, _)| *d == date) {
+            Some((_, records)) => records.push(record),
+            None => dates.push((date, vec![record])),
+        }
+    }
+    dates
+        .into_iter()
+        .map(|(date, records)| {
+            Ok(Headcount::from_records(&RankStructure::police(), by_sex, records)?.on(date))
+        })
+        .collect()
+}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     // Fixed, valid calendar dates.
@@ -269,5 +313,22 @@ fn run() -> Result<()> {
         )?
         .check(&representation);
     println!("{declaration}");
+
+    // HeForShe's report: women's share of each band, against the force.
+    if let [previous, current] = &he_for_she_years(&by_sex)?[..] {
+        let england_and_wales = Benchmark::from_shares(
+            "census 2021 (England and Wales)",
+            &by_sex,
+            [
+                (Group::parse([("sex", "female")])?, 0.51),
+                (Group::parse([("sex", "male")])?, 0.49),
+            ],
+        )?;
+        let women = Group::parse([("sex", "female")])?;
+        println!(
+            "{}",
+            BandShares::he_for_she(previous, current, &england_and_wales, &women)?
+        );
+    }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! computations (and, for the tests of attrition, against scipy and
 //! statsmodels: see `tests/fixtures/workforce/`).
 
+mod he_for_she;
 mod intervals;
 mod missing_from_benchmark;
 
