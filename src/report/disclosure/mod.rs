@@ -324,11 +324,10 @@ impl Search {
     /// close into cycles of relations, as the hypercube method's do.
     fn settle_within(&mut self, dirty: &mut [bool]) -> bool {
         let mut changed = false;
-        for g in 0..self.groups {
-            if !dirty[g] {
+        for (g, dirty) in dirty.iter_mut().enumerate() {
+            if !std::mem::take(dirty) {
                 continue;
             }
-            dirty[g] = false;
             if !self.withheld[self.cells(g)].iter().any(|w| *w) {
                 continue;
             }
