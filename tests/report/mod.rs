@@ -9,9 +9,11 @@ use positive_action::report::{Report, ReportInput, ReportOptions};
 use positive_action::stats::TwoByTwo;
 
 mod attacker;
+mod attacker_sections;
 mod hostile;
 mod input_errors;
 mod representation_notes;
+mod sections;
 mod set_aside;
 
 fn fixture(name: &str) -> PathBuf {
