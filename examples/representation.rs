@@ -10,7 +10,10 @@
 //! interval is wide, with a note), stop and search disproportionality with
 //! exact intervals and bounds for searches with no recorded ethnicity, the
 //! year-on-year change, attrition by ethnicity, the appointments needed for
-//! parity, and declaration completeness.
+//! parity, and declaration completeness. Last, the same sections as a
+//! report published with small-cell suppression (`min_cell` 10): every
+//! section is kept, with small counts, and what would give them away,
+//! shown as "withheld".
 //!
 //! ```text
 //! cargo run --release --example representation
@@ -23,12 +26,16 @@ use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
 use positive_action::records::{Period, Rank};
+use positive_action::report::{Report, ReportOptions};
 use positive_action::workforce::{
     AttritionChange, Benchmark, Comparator, Disproportionality, DisproportionalityRecord,
     ExpectedLeavers, HeadcountChange, Person, RankStructure, Representation, TargetPlan, Unit,
     Workforce,
 };
-use positive_action::{Breakdown, CandidateId, Characteristic, Group, Profile, Result};
+use positive_action::{
+    Breakdown, CandidateId, Characteristic, CountRecord, FunnelCounts, Group, ImpactOptions,
+    Pipeline, PipelineKind, Profile, Result, Stage,
+};
 use synthetic::SplitMix64;
 
 /// Officers per rank on the snapshot, lowest first.
@@ -269,5 +276,48 @@ fn run() -> Result<()> {
         )?
         .check(&representation);
     println!("{declaration}");
+
+    // The same sections, published beside a promotion board's funnel with
+    // small-cell suppression: nothing is left out, small counts are
+    // withheld, and so is every figure that would let them be worked out.
+    let board = Pipeline::new(
+        "sergeant promotion 2024/25",
+        PipelineKind::Promotion {
+            from: Rank::CONSTABLE,
+            to: Rank::SERGEANT,
+        },
+        ["board"],
+    )?;
+    let outcome = |label: &str, passed, failed| -> Result<CountRecord> {
+        Ok(CountRecord {
+            stage: Stage::new("board")?,
+            group: Group::parse([("ethnicity", label)])?,
+            passed,
+            failed,
+            withdrew: 0,
+            pending: 0,
+            exempt: 0,
+        })
+    };
+    let counts = FunnelCounts::from_records(
+        &board,
+        &by_ethnicity,
+        [
+            outcome("Asian", 12, 30)?,
+            outcome("Black", 4, 11)?,
+            outcome("White", 88, 150)?,
+        ],
+    )?;
+    let options = ReportOptions {
+        breakdown: by_ethnicity.clone(),
+        impact: ImpactOptions::new(),
+        min_cell: 10,
+    };
+    let published = Report::new(&counts, &options, &[])?
+        .with_representation(Some(representation.clone()))
+        .with_disproportionality(&searches)
+        .with_attrition(&fy2024)
+        .with_declaration(&declaration);
+    println!("{published}");
     Ok(())
 }

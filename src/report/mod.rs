@@ -7,6 +7,17 @@
 //! size (`min_cell`) is safe to publish: small counts, and everything that
 //! would let them be worked out, are withheld.
 //!
+//! The workforce sections (representation, disproportionality, attrition
+//! and declaration, added with [`Report::with_representation`],
+//! [`Report::with_disproportionality`], [`Report::with_attrition`] and
+//! [`Report::with_declaration`]) are kept in a suppressed report, with
+//! their own primary and secondary suppression: their JSON is the
+//! analysis's, with counts that may be `null` and a `withheld` list on each
+//! row (see [`PublishedRepresentation`] and the others, whose module docs
+//! list the linked totals each treats as published). The evaluation of an
+//! intervention is not yet covered: a suppressed report leaves it out and
+//! says so in its notes.
+//!
 //! # Limits
 //!
 //! `min_cell` runs from 0 to 1,000: 0 or 1 turns suppression off, and a

@@ -157,7 +157,7 @@ impl Search<'_> {
     /// 1 to k − 1, or close to it).
     fn widen(&mut self, dirty: &mut [bool]) -> bool {
         let mut changed = false;
-        for b in 0..self.blocks.len() {
+        for (b, dirty) in dirty.iter_mut().enumerate() {
             if !self.withheld[b].iter().any(|w| *w) {
                 continue;
             }
@@ -174,7 +174,7 @@ impl Search<'_> {
                 let cells: Vec<usize> = form.iter().map(|(c, _)| *c).collect();
                 if let Some((_, c)) = self.cheapest(b, cells) {
                     self.withhold(b, c);
-                    dirty[b] = true;
+                    *dirty = true;
                     changed = true;
                 }
             }
@@ -183,11 +183,11 @@ impl Search<'_> {
     }
 
     fn settle_within(&mut self, dirty: &mut [bool]) {
-        for b in 0..self.blocks.len() {
-            if !dirty[b] {
+        for (b, dirty) in dirty.iter_mut().enumerate() {
+            if !*dirty {
                 continue;
             }
-            dirty[b] = false;
+            *dirty = false;
             loop {
                 let exposed = self.audit(b).exposed();
                 let Some(&cell) = exposed.first() else {

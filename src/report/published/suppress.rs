@@ -185,17 +185,17 @@ pub(crate) fn publish_representation(
                 withhold(&mut row.gap_points, "gap_points", w);
                 withhold(&mut row.position, "position", w);
             }
-            if share_lost(g, s) || workforce.is_some_and(|x| x != s && share_lost(g, x)) {
-                if workforce.is_some_and(|x| x != s) {
-                    withhold(
-                        &mut row.difference_from_workforce_points,
-                        "difference_from_workforce_points",
-                        w,
-                    );
-                    withhold(&mut row.workforce_ratio, "workforce_ratio", w);
-                    withhold(&mut row.workforce_ratio_ci, "workforce_ratio_ci", w);
-                    withhold(&mut row.position_in_workforce, "position_in_workforce", w);
-                }
+            if (share_lost(g, s) || workforce.is_some_and(|x| x != s && share_lost(g, x)))
+                && workforce.is_some_and(|x| x != s)
+            {
+                withhold(
+                    &mut row.difference_from_workforce_points,
+                    "difference_from_workforce_points",
+                    w,
+                );
+                withhold(&mut row.workforce_ratio, "workforce_ratio", w);
+                withhold(&mut row.workforce_ratio_ci, "workforce_ratio_ci", w);
+                withhold(&mut row.position_in_workforce, "position_in_workforce", w);
             }
             if share_lost(g, s) || withheld[u][s] {
                 withhold(&mut row.if_undeclared, "if_undeclared", w);
@@ -433,9 +433,9 @@ pub(crate) fn publish_declaration(
             }
         }
         let mut b = Block::new(values, 1);
-        for i in 0..c {
+        for (i, row) in rows.iter().enumerate() {
             b.cost[4 * i..4 * i + 4].copy_from_slice(&cost);
-            if rows[i].is_some() {
+            if row.is_some() {
                 b.sum(4 * i, [4 * i + 1, 4 * i + 2, 4 * i + 3]);
             }
         }
