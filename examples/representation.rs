@@ -14,7 +14,10 @@
 //! share of each rank band against the force ([`BandShares::he_for_she`]) on
 //! the constructed national data set `tests/fixtures/workforce/he_for_she.csv`,
 //! whose counts reproduce the published 27% → 28% (middle management) and
-//! 30% (senior leadership); see that file for the sources.
+//! 30% (senior leadership); see that file for the sources. Then the same
+//! sections as a report published with small-cell suppression (`min_cell` 10): every
+//! section is kept, with small counts, and what would give them away,
+//! shown as "withheld".
 //!
 //! ```text
 //! cargo run --release --example representation
@@ -27,12 +30,16 @@ use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
 use positive_action::records::{Period, Rank};
+use positive_action::report::{Report, ReportOptions};
 use positive_action::workforce::{
     AttritionChange, BandShares, Benchmark, Comparator, Disproportionality,
     DisproportionalityRecord, ExpectedLeavers, Headcount, HeadcountChange, HeadcountRecord, Person,
     RankStructure, Representation, TargetPlan, Unit, Workforce,
 };
-use positive_action::{Breakdown, CandidateId, Characteristic, Group, Profile, Result};
+use positive_action::{
+    Breakdown, CandidateId, Characteristic, CountRecord, FunnelCounts, Group, ImpactOptions,
+    Pipeline, PipelineKind, Profile, Result, Stage,
+};
 use synthetic::SplitMix64;
 
 /// Officers per rank on the snapshot, lowest first.
@@ -330,5 +337,47 @@ fn run() -> Result<()> {
             BandShares::he_for_she(previous, current, &england_and_wales, &women)?
         );
     }
+    // The same sections, published beside a promotion board's funnel with
+    // small-cell suppression: nothing is left out, small counts are
+    // withheld, and so is every figure that would let them be worked out.
+    let board = Pipeline::new(
+        "sergeant promotion 2024/25",
+        PipelineKind::Promotion {
+            from: Rank::CONSTABLE,
+            to: Rank::SERGEANT,
+        },
+        ["board"],
+    )?;
+    let outcome = |label: &str, passed, failed| -> Result<CountRecord> {
+        Ok(CountRecord {
+            stage: Stage::new("board")?,
+            group: Group::parse([("ethnicity", label)])?,
+            passed,
+            failed,
+            withdrew: 0,
+            pending: 0,
+            exempt: 0,
+        })
+    };
+    let counts = FunnelCounts::from_records(
+        &board,
+        &by_ethnicity,
+        [
+            outcome("Asian", 12, 30)?,
+            outcome("Black", 4, 11)?,
+            outcome("White", 88, 150)?,
+        ],
+    )?;
+    let options = ReportOptions {
+        breakdown: by_ethnicity.clone(),
+        impact: ImpactOptions::new(),
+        min_cell: 10,
+    };
+    let published = Report::new(&counts, &options, &[])?
+        .with_representation(Some(representation.clone()))
+        .with_disproportionality(&searches)
+        .with_attrition(&fy2024)
+        .with_declaration(&declaration);
+    println!("{published}");
     Ok(())
 }

@@ -68,6 +68,7 @@
 //! small values on random reports.
 
 mod audit;
+pub(crate) mod sections;
 
 use audit::{Echelon, Form, GroupAudit};
 
