@@ -4,7 +4,9 @@
 #
 #   scripts/mutants.sh [AREA] [SHARD] [-- extra cargo-mutants options]
 #
-# AREA is stats, counts, funnel, impact, disclosure or all (the default);
+# AREA is stats, counts, funnel, impact, disclosure or all (the default),
+# or `missed` to re-run every mutant a run under mutants.out/ missed (after
+# adding tests; scripts/mutants-score.sh then counts the newest outcome);
 # SHARD is k/n to run the k-th of n slices (0-based, as cargo-mutants counts).
 # Results go to mutants.out/AREA[-k-of-n]/mutants.out/ (missed.txt, caught.txt,
 # unviable.txt, timeout.txt, outcomes.json). Timings per area and the shard
@@ -18,6 +20,8 @@ shard="${2:-}"
 shift $(( $# > 2 ? 2 : $# ))
 [[ "${1:-}" == "--" ]] && shift
 
+args=()
+out="mutants.out/$area"
 case "$area" in
     stats) re='^src/stats/' ;;
     counts) re='^src/counts/' ;;
@@ -25,12 +29,19 @@ case "$area" in
     impact) re='^src/impact/' ;;
     disclosure) re='^src/report/disclosure/' ;;
     all) re='' ;;
-    *) echo "unknown area '$area': expected stats, counts, funnel, impact, disclosure or all" >&2; exit 2 ;;
+    missed)
+        re=''
+        out="mutants.out/missed-$(date +%Y%m%dT%H%M%S)"
+        mapfile -t names < <(cat mutants.out/*/mutants.out/missed.txt 2>/dev/null | sort -u)
+        [[ ${#names[@]} -gt 0 ]] || { echo "no missed mutants under mutants.out/" >&2; exit 0; }
+        for name in "${names[@]}"; do
+            args+=(--re "^$(printf '%s' "$name" | sed 's/[][\.*^$()+?{}|]/\\&/g')\$")
+        done
+        ;;
+    *) echo "unknown area '$area': expected stats, counts, funnel, impact, disclosure, all or missed" >&2; exit 2 ;;
 esac
 
-args=()
 [[ -n "$re" ]] && args+=(--re "$re")
-out="mutants.out/$area"
 if [[ -n "$shard" ]]; then
     [[ "$shard" =~ ^[0-9]+/[0-9]+$ ]] || { echo "shard must be k/n, got '$shard'" >&2; exit 2; }
     args+=(--shard "$shard")

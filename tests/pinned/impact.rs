@@ -358,3 +358,25 @@ fn the_decomposition_of_equal_and_empty_stages() {
         ]
     );
 }
+
+#[test]
+fn everyone_passing_every_stage_is_one_funnel_and_needs_no_explaining() {
+    // All 10 of A entered the sift and passed the interview: passed at the
+    // last stage equals entered at the first, which is a funnel.
+    let counts = two_stages(&[
+        ("sift", "A", 10, 0, 0),
+        ("interview", "A", 10, 0, 0),
+        ("sift", "B", 10, 10, 0),
+        ("interview", "B", 5, 5, 0),
+    ]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    assert!(
+        !a.bottom_line
+            .notes
+            .iter()
+            .any(|n| n.contains("passed the last stage")),
+        "{:?}",
+        a.bottom_line.notes
+    );
+    assert_eq!(a.bottom_line.groups[0].pass_rate, Some(1.0));
+}
