@@ -380,3 +380,17 @@ fn everyone_passing_every_stage_is_one_funnel_and_needs_no_explaining() {
     );
     assert_eq!(a.bottom_line.groups[0].pass_rate, Some(1.0));
 }
+
+#[test]
+fn past_two_to_the_53_exactly_four_fifths_is_still_not_adverse() {
+    // 5·2^50 candidates in each group: past 2^53 together, so the tests are
+    // dropped, but the impact ratio is exact: 4/5 is not below 0.8.
+    let n = 5u64 << 50;
+    let counts = one_stage(&[("A", n, 0), ("B", 4 << 50, 1 << 50)]);
+    let a = ImpactAnalysis::new(&counts, &ImpactOptions::new()).unwrap();
+    let b = &a.stages[0].groups[1];
+    assert_eq!(b.impact_ratio, Some(0.8));
+    assert!(b.fisher.is_none());
+    assert!(!b.adverse_impact);
+    assert!(a.flagged().is_empty());
+}
