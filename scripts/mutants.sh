@@ -58,7 +58,7 @@ mkdir -p "$out"
 # source. Dependencies are shared with ordinary builds under target/.
 tree=target/mutants-tree
 mkdir -p "$tree"
-rm -rf "$tree/src" "$tree/tests" "$tree/examples" "$tree/benches" "$tree/.cargo"
+rm -rf "$tree/src" "$tree/tests" "$tree/examples" "$tree/benches" "$tree/.cargo" "$tree/proptest-regressions"
 tar --exclude=./target --exclude=./mutants.out --exclude=./.git --exclude=./fuzz -cf - . \
     | tar -C "$tree" --touch -xf -
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
