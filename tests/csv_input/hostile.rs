@@ -342,3 +342,33 @@ fn a_well_formed_quoted_line_break_is_still_one_row() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_header_without_the_needed_columns_is_an_error_with_a_stage_order_too() {
+    // Found by fuzzing (csv_counts) while making the reader cheaper to
+    // start: a `csv_core` reader copied with `Clone` lacks part of its state
+    // machine and, on a header like this, grew its output without bound.
+    let by = Breakdown::parse(["sex"]).unwrap();
+    for options in [
+        CsvOptions::new(),
+        CsvOptions::new().mode(Mode::Lenient),
+        CsvOptions::new().stages(["application", "sift", "interview", "appointment"]),
+        CsvOptions::new()
+            .stages(["application", "sift", "interview", "appointment"])
+            .mode(Mode::Lenient),
+    ] {
+        let csv = b"andi,with\n";
+        let counted = count_csv(&csv[..], &options, &by, Counting::Applications);
+        assert_eq!(
+            counted.unwrap_err().code(),
+            "csv_missing_column",
+            "{options:?}"
+        );
+        let loaded = positive_action::io::read_csv(&csv[..], &options);
+        assert_eq!(
+            loaded.unwrap_err().code(),
+            "csv_missing_column",
+            "{options:?}"
+        );
+    }
+}
