@@ -36,6 +36,7 @@ use std::io::{ErrorKind, Read};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
+use crate::error::limits::MAX_CELL_BYTES;
 use csv_core::{ReadRecordResult, Reader as Core, ReaderBuilder as CoreBuilder};
 
 use super::{Progress, ProgressHook, Reader, SAMPLE_ROWS};
@@ -392,6 +393,16 @@ impl Records for Decoder<'_> {
             self.reader = Some((self.decoding.start)(fields)?);
             return Ok(());
         };
+        if let Some(at) = fields.iter().position(|f| f.len() as u64 > MAX_CELL_BYTES) {
+            let column = reader.column_name(at);
+            return Err(Error::LimitExceeded {
+                limit: "MAX_CELL_BYTES",
+                what: "the cell's length in bytes",
+                value: fields.get(at).len() as u64,
+                max: MAX_CELL_BYTES,
+                location: format!("csv line {line}, column {column}"),
+            });
+        }
         reader.read_row(fields, line)?;
         if reader.rows_read == SAMPLE_ROWS {
             if let Some(size) = self.decoding.size {
