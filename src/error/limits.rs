@@ -14,7 +14,7 @@
 //! | [`MAX_COLUMNS`] | 1,024 | columns of a CSV header (so characteristic columns ≤ 1,021) |
 //! | [`MAX_CELL_BYTES`] | 65,536 | one CSV cell, and one label or name in a JSON input |
 //! | [`MAX_STAGES`] | 65,535 | stages of a pipeline |
-//! | [`MAX_GROUPS`] | 10,000 | groups of one breakdown in a set of counts or a report |
+//! | [`MAX_GROUPS`] | 10,000 | groups of one breakdown in a set of counts or a report (declared; not yet checked) |
 //! | [`MAX_MIN_CELL`] | 1,000 | the small-cell threshold of a published report |
 //! | [`MAX_TOTAL`] | 2⁵³ | any total a statistic divides by: exact integers in `f64` |
 //! | [`FISHER_EXACT_MAX_TOTAL`] | 2³⁰ | tables always given Fisher's exact test |
