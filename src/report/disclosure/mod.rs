@@ -77,10 +77,8 @@ use crate::impact::reference::ReferencePolicy;
 use crate::impact::strata::Stratum;
 use crate::report::{Report, ReportGroup, ReportStage, Suppression};
 
-/// The largest `min_cell` accepted: published guidance uses thresholds of
-/// 3 to 10 (ONS, NHS Digital), and a threshold above 1,000 would withhold
-/// all but the largest counts.
-pub(crate) const MAX_MIN_CELL: u64 = 1000;
+/// The largest `min_cell` accepted (see [`crate::limits`]).
+pub(crate) use crate::error::limits::MAX_MIN_CELL;
 
 const FIELDS: [&str; 6] = [
     "entered", "passed", "failed", "withdrew", "pending", "exempt",
