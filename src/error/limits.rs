@@ -17,7 +17,7 @@
 //! | [`MAX_GROUPS`] | 10,000 | groups of one breakdown in a set of counts or a report (declared; not yet checked) |
 //! | [`MAX_MIN_CELL`] | 1,000 | the small-cell threshold of a published report |
 //! | [`MAX_TOTAL`] | 2⁵³ | any total a statistic divides by: exact integers in `f64` |
-//! | [`FISHER_EXACT_MAX_TOTAL`] | 2³⁰ | tables always given Fisher's exact test |
+//! | [`FISHER_EXACT_MAX_TOTAL`] | 2³⁴ | tables always given Fisher's exact test |
 //!
 //! Counts are exact throughout: every count is a `u64` and every sum is
 //! checked. Every statistic is computed, to the accuracy its own

@@ -739,14 +739,14 @@ pub enum Error {
     },
     // Limits.
     /// An input goes past one of the documented limits in
-    /// [`limits`](crate::limits): too many groups, stages or columns, a
+    /// [`limits`](crate::error::limits): too many groups, stages or columns, a
     /// header or cell too long, a table too large for an exact test. The
     /// check comes before the slow work, so a small hostile file fails fast.
     #[error(
         "{location}: {what} is {value}, over the limit of {max} ({limit}); expected at most {max}"
     )]
     LimitExceeded {
-        /// The limit's constant in [`limits`](crate::limits), e.g. `"MAX_GROUPS"`.
+        /// The limit's constant in [`limits`](crate::error::limits), e.g. `"MAX_GROUPS"`.
         limit: &'static str,
         /// What was counted or measured, e.g. "the number of groups".
         what: &'static str,

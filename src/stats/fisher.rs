@@ -20,8 +20,8 @@
 //! table of 2³⁰ candidates, but about 3 ms at 2³⁶ and 1 s at the limit of
 //! 2⁵³ (one core of a shared 2-core machine). The analyses therefore call
 //! [`TwoByTwo::fisher_exact_bounded`], which computes the test for every
-//! table of up to [`FISHER_EXACT_MAX_TOTAL`] = 2³⁰ candidates and for larger
-//! ones while σ ≤ 2¹³, and withholds it beyond: there the exact test would
+//! table of up to [`FISHER_EXACT_MAX_TOTAL`] = 2³⁴ candidates and for larger
+//! ones while σ ≤ 2¹⁵, and withholds it beyond: there the exact test would
 //! cost milliseconds to a second a table, and the z-test, which is also
 //! reported, agrees with it to many digits at such sizes.
 
@@ -30,13 +30,13 @@ use statrs::function::gamma::ln_gamma;
 use super::table::TwoByTwo;
 
 /// The largest grand total for which [`TwoByTwo::fisher_exact_bounded`]
-/// always computes Fisher's exact test: 2³⁰ (about 1.07 billion) candidates.
+/// always computes Fisher's exact test: 2³⁴ (about 17 billion) candidates.
 ///
 /// Larger tables are tested too while the variance of the focal passes
-/// given the margins is at most `FISHER_EXACT_MAX_TOTAL / 16` (σ ≤ 8,192),
-/// which every table of up to 2³⁰ candidates meets; the work is
-/// proportional to σ, so this bounds a test to about 0.4 ms.
-pub const FISHER_EXACT_MAX_TOTAL: u64 = 1 << 30;
+/// given the margins is at most `FISHER_EXACT_MAX_TOTAL / 16` (σ ≤ 32,768),
+/// which every table of up to 2³⁴ candidates meets; the work is
+/// proportional to σ, so this bounds a test to about 1.5 ms.
+pub const FISHER_EXACT_MAX_TOTAL: u64 = 1 << 34;
 
 /// R's relative tolerance for ties in the two-sided rule and in mid-P.
 const TIE: f64 = 1e-7;
@@ -135,9 +135,9 @@ impl TwoByTwo {
     }
 
     /// [`fisher_exact`](Self::fisher_exact) within a bounded time: `None`
-    /// for a table of more than [`FISHER_EXACT_MAX_TOTAL`] (2³⁰) candidates
+    /// for a table of more than [`FISHER_EXACT_MAX_TOTAL`] (2³⁴) candidates
     /// whose focal passes, given the margins, have a variance above
-    /// `FISHER_EXACT_MAX_TOTAL / 16` (σ > 8,192). Within the limit the
+    /// `FISHER_EXACT_MAX_TOTAL / 16` (σ > 32,768). Within the limit the
     /// result is exactly that of `fisher_exact`, in at most about 0.4 ms.
     ///
     /// The impact analysis, the n-person rule and the intervention

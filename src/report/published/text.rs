@@ -271,11 +271,10 @@ fn attrition_cells(r: &PublishedAttritionRow, comparator: bool) -> Vec<String> {
             c.rate_ratio_ci
                 .map_or_else(|| "n/a".to_owned(), |(lo, hi)| format!("{lo:.2}–{hi:.2}")),
         );
-        let p = c.fisher.two_sided;
-        cells.push(if p >= 0.001 {
-            format!("{p:.3}")
-        } else {
-            format!("{p:.2e}")
+        cells.push(match c.fisher.map(|f| f.two_sided) {
+            Some(p) if p >= 0.001 => format!("{p:.3}"),
+            Some(p) => format!("{p:.2e}"),
+            None => "n/a".to_owned(),
         });
     }
     cells
