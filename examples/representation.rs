@@ -10,7 +10,14 @@
 //! interval is wide, with a note), stop and search disproportionality with
 //! exact intervals and bounds for searches with no recorded ethnicity, the
 //! year-on-year change, attrition by ethnicity, the appointments needed for
-//! parity, and declaration completeness.
+//! parity, and declaration completeness. Last, HeForShe's report of women's
+//! share of each rank band against the force ([`BandShares::he_for_she`]) on
+//! the constructed national data set `tests/fixtures/workforce/he_for_she.csv`,
+//! whose counts reproduce the published 27% → 28% (middle management) and
+//! 30% (senior leadership); see that file for the sources. Then the same
+//! sections as a report published with small-cell suppression (`min_cell` 10): every
+//! section is kept, with small counts, and what would give them away,
+//! shown as "withheld".
 //!
 //! ```text
 //! cargo run --release --example representation
@@ -23,12 +30,16 @@ use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
 use positive_action::records::{Period, Rank};
+use positive_action::report::{Report, ReportOptions};
 use positive_action::workforce::{
-    AttritionChange, Benchmark, Comparator, Disproportionality, DisproportionalityRecord,
-    ExpectedLeavers, HeadcountChange, Person, RankStructure, Representation, TargetPlan, Unit,
-    Workforce,
+    AttritionChange, BandShares, Benchmark, Comparator, Disproportionality,
+    DisproportionalityRecord, ExpectedLeavers, Headcount, HeadcountChange, HeadcountRecord, Person,
+    RankStructure, Representation, TargetPlan, Unit, Workforce,
 };
-use positive_action::{Breakdown, CandidateId, Characteristic, Group, Profile, Result};
+use positive_action::{
+    Breakdown, CandidateId, Characteristic, CountRecord, FunnelCounts, Group, ImpactOptions,
+    Pipeline, PipelineKind, Profile, Result, Stage,
+};
 use synthetic::SplitMix64;
 
 /// Officers per rank on the snapshot, lowest first.
@@ -65,6 +76,46 @@ const SEARCHES: [(&str, u64); 6] = [
 ];
 
 const UNITS: [&str; 3] = ["North", "South", "Harbour"];
+
+/// Constructed national headcounts by rank and sex on two dates, built to
+/// reproduce HeForShe's published percentages (sources in the file).
+const HE_FOR_SHE: &str = include_str!("../tests/fixtures/workforce/he_for_she.csv");
+
+/// The headcount on each date of [`HE_FOR_SHE`], earliest first.
+fn he_for_she_years(by_sex: &Breakdown) -> Result<Vec<Headcount>> {
+    let mut dates: Vec<(NaiveDate, Vec<HeadcountRecord>)> = Vec::new();
+    for line in HE_FOR_SHE.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let field: Vec<&str> = line.split(',').collect();
+        let [date, rank, sex, headcount] = field[..] else {
+            return Err(positive_action::Error::InvalidOption {
+                name: "he_for_she.csv line",
+                value: line.to_owned(),
+                expected: "as_at,rank,sex,headcount",
+            });
+        };
+        let bad = |name: &'static str, value: &str| positive_action::Error::InvalidOption {
+            name,
+            value: value.to_owned(),
+            expected: "a date (YYYY-MM-DD) and a whole number of people",
+        };
+        let date: NaiveDate = date.parse().map_err(|_| bad("as_at", date))?;
+        let record = HeadcountRecord {
+            rank: Rank::new(rank)?,
+            group: Group::parse([("sex", sex)])?,
+            headcount: headcount.parse().map_err(|_| bad("headcount", headcount))?,
+        };
+        match dates.iter_mut().find(|(d, _)| *d == date) {
+            Some((_, records)) => records.push(record),
+            None => dates.push((date, vec![record])),
+        }
+    }
+    dates
+        .into_iter()
+        .map(|(date, records)| {
+            Ok(Headcount::from_records(&RankStructure::police(), by_sex, records)?.on(date))
+        })
+        .collect()
+}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     // Fixed, valid calendar dates.
@@ -269,5 +320,64 @@ fn run() -> Result<()> {
         )?
         .check(&representation);
     println!("{declaration}");
+
+    // HeForShe's report: women's share of each band, against the force.
+    if let [previous, current] = &he_for_she_years(&by_sex)?[..] {
+        let england_and_wales = Benchmark::from_shares(
+            "census 2021 (England and Wales)",
+            &by_sex,
+            [
+                (Group::parse([("sex", "female")])?, 0.51),
+                (Group::parse([("sex", "male")])?, 0.49),
+            ],
+        )?;
+        let women = Group::parse([("sex", "female")])?;
+        println!(
+            "{}",
+            BandShares::he_for_she(previous, current, &england_and_wales, &women)?
+        );
+    }
+    // The same sections, published beside a promotion board's funnel with
+    // small-cell suppression: nothing is left out, small counts are
+    // withheld, and so is every figure that would let them be worked out.
+    let board = Pipeline::new(
+        "sergeant promotion 2024/25",
+        PipelineKind::Promotion {
+            from: Rank::CONSTABLE,
+            to: Rank::SERGEANT,
+        },
+        ["board"],
+    )?;
+    let outcome = |label: &str, passed, failed| -> Result<CountRecord> {
+        Ok(CountRecord {
+            stage: Stage::new("board")?,
+            group: Group::parse([("ethnicity", label)])?,
+            passed,
+            failed,
+            withdrew: 0,
+            pending: 0,
+            exempt: 0,
+        })
+    };
+    let counts = FunnelCounts::from_records(
+        &board,
+        &by_ethnicity,
+        [
+            outcome("Asian", 12, 30)?,
+            outcome("Black", 4, 11)?,
+            outcome("White", 88, 150)?,
+        ],
+    )?;
+    let options = ReportOptions {
+        breakdown: by_ethnicity.clone(),
+        impact: ImpactOptions::new(),
+        min_cell: 10,
+    };
+    let published = Report::new(&counts, &options, &[])?
+        .with_representation(Some(representation.clone()))
+        .with_disproportionality(&searches)
+        .with_attrition(&fy2024)
+        .with_declaration(&declaration);
+    println!("{published}");
     Ok(())
 }

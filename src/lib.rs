@@ -159,7 +159,7 @@ pub mod stats;
 pub mod workforce;
 
 pub use counts::{CountRecord, Counting, FunnelCounts, RateBasis, StageCounts};
-pub use error::{Error, Result};
+pub use error::{Error, Result, limits};
 pub use funnel::Funnel;
 pub use impact::{
     AdverseImpactRule, ImpactAnalysis, ImpactOptions, ReferencePolicy, check_no_adverse_impact,

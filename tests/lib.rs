@@ -9,6 +9,7 @@ mod funnel;
 mod impact;
 mod interventions;
 mod journeys;
+mod pinned;
 mod properties;
 mod readme;
 mod report;

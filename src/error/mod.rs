@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 mod findings;
+pub mod limits;
 mod load;
 mod message;
 pub use findings::{AdverseImpactFinding, AdverseImpactFindings};
@@ -775,6 +776,28 @@ pub enum Error {
         /// The last day.
         end: NaiveDate,
     },
+    // Limits.
+    /// An input goes past one of the documented limits in
+    /// [`limits`](crate::error::limits): too many groups, stages or columns, a
+    /// header or cell too long, a table too large for an exact test. The
+    /// check comes before the slow work, so a small hostile file fails fast.
+    #[error(
+        "{location}: {what} is {value}, over the limit of {max} ({limit}); expected at most {max}"
+    )]
+    LimitExceeded {
+        /// The limit's constant in [`limits`](crate::error::limits), e.g. `"MAX_GROUPS"`.
+        limit: &'static str,
+        /// What was counted or measured, e.g. "the number of groups".
+        what: &'static str,
+        /// The value met; a scan that stops at the limit gives the first
+        /// value past it.
+        value: u64,
+        /// The largest value allowed.
+        max: u64,
+        /// Where: the line and column of a CSV input, the field of a JSON
+        /// input, or the analysis.
+        location: String,
+    },
 }
 
 impl Error {
@@ -868,6 +891,7 @@ impl Error {
             Self::InsufficientEvidence { .. } => "insufficient_evidence",
             Self::InvalidBanding { .. } => "invalid_banding",
             Self::InvalidPeriod { .. } => "invalid_period",
+            Self::LimitExceeded { .. } => "limit_exceeded",
         }
     }
 }

@@ -252,7 +252,9 @@ pub(crate) fn is_flagged(g: &GroupImpact, rule: AdverseImpactRule, alpha: f64) -
         && rule.is_adverse(
             g.adverse_impact,
             g.impact_ratio,
-            g.fisher.map(|f| f.two_sided),
+            g.fisher
+                .map(|f| f.two_sided)
+                .or_else(|| g.z_test.map(|z| z.p_two_sided)),
             alpha,
         )
 }
@@ -616,7 +618,12 @@ fn test_against_comparison(
             undefined.push("impact_ratio_ci (a rate of 0)");
         }
     }
-    g.fisher = Some(table.fisher_exact());
+    g.fisher = table.fisher_exact_bounded();
+    if g.fisher.is_none() {
+        undefined.push(
+            "fisher and the n-person rule (the table is beyond FISHER_EXACT_MAX_TOTAL; the z-test's p stands in for a significance rule)",
+        );
+    }
     g.z_test = table.z_test();
     if g.z_test.is_none() {
         undefined.push("z_test, chi2, chi2_yates (the pooled rate is 0 or 1)");

@@ -28,6 +28,7 @@ mod settle;
 use self::batch::Fields;
 use crate::counts::funnel_counts::{Counting, FunnelCounts};
 use crate::counts::stage_time::StageTimes;
+use crate::error::limits::{MAX_COLUMNS, MAX_HEADER_BYTES};
 use crate::error::{Error, Result};
 use crate::records::applications::Applications;
 use crate::records::breakdown::Breakdown;
@@ -814,6 +815,30 @@ struct Columns {
 
 impl Columns {
     fn parse(header: &Fields<'_>) -> Result<Self> {
+        let limit = |limit, what, value: usize, max| Error::LimitExceeded {
+            limit,
+            what,
+            value: value as u64,
+            max,
+            location: "csv line 1 (the header)".to_owned(),
+        };
+        if header.len() as u64 > MAX_COLUMNS {
+            return Err(limit(
+                "MAX_COLUMNS",
+                "the number of columns",
+                header.len(),
+                MAX_COLUMNS,
+            ));
+        }
+        let bytes = header.iter().map(<[u8]>::len).sum::<usize>() + header.len().saturating_sub(1);
+        if bytes as u64 > MAX_HEADER_BYTES {
+            return Err(limit(
+                "MAX_HEADER_BYTES",
+                "the header's length in bytes (names and commas)",
+                bytes,
+                MAX_HEADER_BYTES,
+            ));
+        }
         let mut names = Vec::with_capacity(header.len());
         // A set, not a list: a header of tens of thousands of columns must
         // not take a quadratic scan to check for repeats.
@@ -1010,6 +1035,14 @@ struct Reader {
 }
 
 impl Reader {
+    /// The header's name of column `at` (from 0), for messages.
+    fn column_name(&self, at: usize) -> String {
+        self.columns.names.get(at).map_or_else(
+            || format!("{}", at + 1),
+            |name| format!("{} ({name:?})", at + 1),
+        )
+    }
+
     fn new(columns: Columns, given: Option<Pipeline>, mode: Mode) -> Self {
         let n = columns.characteristics.len();
         let mut given_index = HashMap::new();

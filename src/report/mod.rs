@@ -7,6 +7,17 @@
 //! size (`min_cell`) is safe to publish: small counts, and everything that
 //! would let them be worked out, are withheld.
 //!
+//! The workforce sections (representation, disproportionality, attrition
+//! and declaration, added with [`Report::with_representation`],
+//! [`Report::with_disproportionality`], [`Report::with_attrition`] and
+//! [`Report::with_declaration`]) are kept in a suppressed report, with
+//! their own primary and secondary suppression: their JSON is the
+//! analysis's, with counts that may be `null` and a `withheld` list on each
+//! row (see [`PublishedRepresentation`] and the others, whose module docs
+//! list the linked totals each treats as published). The evaluation of an
+//! intervention is not yet covered: a suppressed report leaves it out and
+//! says so in its notes.
+//!
 //! # Limits
 //!
 //! `min_cell` runs from 0 to 1,000: 0 or 1 turns suppression off, and a
@@ -20,10 +31,16 @@
 
 mod disclosure;
 mod input;
+mod published;
 mod svg;
 mod text;
 
 pub use input::{AnalysisSpec, PreparedInput, ReportInput, StratumInput, WorkforceInput};
+pub use published::{
+    PublishedAttrition, PublishedAttritionRow, PublishedDeclaration, PublishedDeclarationRow,
+    PublishedDisproportionality, PublishedDisproportionalityRow, PublishedRepresentation,
+    PublishedRepresentationRow, PublishedRepresentationSection,
+};
 
 use crate::counts::funnel_counts::FunnelCounts;
 use crate::error::Result;
@@ -33,6 +50,9 @@ use crate::impact::strata::{StratifiedImpact, Stratum};
 use crate::interventions::evaluation::InterventionEvaluation;
 use crate::records::breakdown::{Breakdown, Group};
 use crate::stats::{FisherExact, Shortfall, ZTest};
+use crate::workforce::attrition::Attrition;
+use crate::workforce::declaration::Declaration;
+use crate::workforce::disproportionality::Disproportionality;
 use crate::workforce::representation::Representation;
 
 /// One group at one stage, as published. Every field is optional: `null`
@@ -174,7 +194,8 @@ impl From<&StageImpact> for ReportStage {
     }
 }
 
-/// What small-cell suppression withheld.
+/// What small-cell suppression withheld, over every section of the
+/// report (each section's notes give its own figures).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Suppression {
@@ -229,12 +250,31 @@ pub struct Report {
     )]
     pub suppression: Option<Suppression>,
     /// Representation against a benchmark, when the input has workforce
-    /// data (left out of reports published with small-cell suppression).
+    /// data; under small-cell suppression its headcounts, and every figure
+    /// from a withheld one, are withheld (see [`PublishedRepresentation`]).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub representation: Option<Representation>,
+    pub representation: Option<PublishedRepresentation>,
+    /// Disproportionality tables, one per kind of event.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub disproportionality: Vec<PublishedDisproportionality>,
+    /// Attrition in a period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub attrition: Option<PublishedAttrition>,
+    /// Declaration completeness.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub declaration: Option<PublishedDeclaration>,
     /// Evaluations of positive action interventions on this pipeline.
     #[cfg_attr(
         feature = "serde",
@@ -530,16 +570,122 @@ impl Report {
         Ok(report)
     }
 
-    /// Adds the representation section. A report published with small-cell
-    /// suppression leaves it out, and says so: its headcounts are not yet
-    /// covered by suppression.
-    pub fn with_representation(mut self, representation: Option<Representation>) -> Self {
-        match (representation, &self.suppression) {
-            (Some(_), Some(_)) => self.notes.push(
-                "the representation section is left out of this published report: small-cell suppression does not yet cover headcounts".to_owned(),
-            ),
-            (r, _) => self.representation = r,
+    /// The minimum cell size, when the report is published with
+    /// small-cell suppression.
+    fn min_cell(&self) -> Option<u64> {
+        self.suppression.as_ref().map(|s| s.min_cell)
+    }
+
+    /// Adds a section's suppression figures to the report's.
+    fn count_withheld(&mut self, (primary, secondary): (u64, u64)) {
+        if let Some(s) = self.suppression.as_mut() {
+            s.primary += primary;
+            s.secondary += secondary;
         }
+    }
+
+    /// Adds the representation section. In a report published with
+    /// small-cell suppression its headcounts get primary and secondary
+    /// suppression (per rank, band and the whole workforce, with the
+    /// declared and undeclared totals), and every share, ratio, interval,
+    /// p-value, position and note from a withheld headcount is withheld.
+    /// Add it before the declaration section, whose flags quote it.
+    ///
+    /// ```
+    /// use positive_action::*;
+    /// use positive_action::records::Rank;
+    /// use positive_action::report::{Report, ReportOptions};
+    /// use positive_action::workforce::{Benchmark, Headcount, HeadcountRecord, RankStructure, Representation};
+    ///
+    /// let by_sex = Breakdown::parse(["sex"])?;
+    /// let g = |label| Group::parse([("sex", label)]);
+    /// let rec = |rank: Rank, label, headcount| -> positive_action::Result<HeadcountRecord> {
+    ///     Ok(HeadcountRecord { rank, group: g(label)?, headcount })
+    /// };
+    /// let headcount = Headcount::from_records(&RankStructure::police(), &by_sex, [
+    ///     rec(Rank::CONSTABLE, "female", 700)?, rec(Rank::CONSTABLE, "male", 1_300)?,
+    ///     rec(Rank::SERGEANT, "female", 90)?, rec(Rank::SERGEANT, "male", 210)?,
+    ///     rec(Rank::CHIEF_SUPERINTENDENT, "female", 3)?, rec(Rank::CHIEF_SUPERINTENDENT, "male", 12)?,
+    /// ])?;
+    /// let census = Benchmark::from_shares("census", &by_sex, [(g("female")?, 0.51), (g("male")?, 0.49)])?;
+    /// let representation = Representation::new(&headcount, &census)?;
+    ///
+    /// let pipeline = Pipeline::new("sift", PipelineKind::Recruitment, ["sift"])?;
+    /// let c = |sex, passed, failed| -> positive_action::Result<CountRecord> {
+    ///     Ok(CountRecord { stage: Stage::new("sift")?, group: g(sex)?, passed, failed, withdrew: 0, pending: 0, exempt: 0 })
+    /// };
+    /// let counts = FunnelCounts::from_records(&pipeline, &by_sex, [c("female", 30, 70)?, c("male", 50, 50)?])?;
+    /// let options = ReportOptions { breakdown: by_sex.clone(), impact: ImpactOptions::new(), min_cell: 10 };
+    /// let report = Report::new(&counts, &options, &[])?.with_representation(Some(representation));
+    ///
+    /// let published = report.representation.as_ref().ok_or("the section is kept")?;
+    /// let rank = published.sections.iter()
+    ///     .find(|s| s.scope.to_string() == "rank chief_superintendent").unwrap();
+    /// let women = rank.row(&g("female")?).unwrap();
+    /// assert_eq!(women.headcount, None); // 3 is small
+    /// assert_eq!(women.share, None);
+    /// assert!(women.withheld.contains(&"headcount".to_owned()));
+    /// assert!(report.to_text().contains("withheld"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_representation(mut self, representation: Option<Representation>) -> Self {
+        let k = self.min_cell();
+        self.representation = representation.map(|r| {
+            let (published, withheld) = published::publish_representation(&r, k);
+            self.count_withheld(withheld);
+            published
+        });
+        if k.is_some() {
+            if let Some(d) = self.declaration.as_mut() {
+                let flags = d.flags.clone();
+                published::reconcile_flags(d, &flags, self.representation.as_ref());
+            }
+        }
+        self
+    }
+
+    /// Adds a disproportionality table. In a report published with
+    /// small-cell suppression its events and populations (and their totals,
+    /// and the events with no recorded group) get primary and secondary
+    /// suppression, and every share, rate, rate ratio, interval, p-value,
+    /// bound and note from a withheld count is withheld; a withheld
+    /// comparator count withholds every rate ratio.
+    pub fn with_disproportionality(mut self, disproportionality: &Disproportionality) -> Self {
+        let (published, withheld) =
+            published::publish_disproportionality(disproportionality, self.min_cell());
+        self.count_withheld(withheld);
+        self.disproportionality.push(published);
+        self
+    }
+
+    /// Adds the attrition section. In a report published with small-cell
+    /// suppression its headcounts at start, leavers and stayed (and the
+    /// total row) get primary and secondary suppression, and every rate and
+    /// comparison from a withheld count is withheld.
+    pub fn with_attrition(mut self, attrition: &Attrition) -> Self {
+        let (published, withheld) = published::publish_attrition(attrition, self.min_cell());
+        self.count_withheld(withheld);
+        self.attrition = Some(published);
+        self
+    }
+
+    /// Adds the declaration section. In a report published with small-cell
+    /// suppression its counts per unit and characteristic (and the whole
+    /// workforce rows) get primary and secondary suppression, every rate
+    /// from a withheld count is withheld, and a flag is kept only when the
+    /// report's representation section publishes the figures it quotes.
+    pub fn with_declaration(mut self, declaration: &Declaration) -> Self {
+        let k = self.min_cell();
+        let (mut published, withheld) = published::publish_declaration(declaration, k);
+        self.count_withheld(withheld);
+        if k.is_some() {
+            published::reconcile_flags(
+                &mut published,
+                &declaration.flags,
+                self.representation.as_ref(),
+            );
+        }
+        self.declaration = Some(published);
         self
     }
 
@@ -591,6 +737,9 @@ impl Report {
             decomposition: analysis.decomposition.clone(),
             stratified: None,
             representation: None,
+            disproportionality: Vec::new(),
+            attrition: None,
+            declaration: None,
             interventions: Vec::new(),
             suppression: None,
             load: None,

@@ -1,6 +1,9 @@
 //! The report as an SVG chart: one panel per stage and one for the bottom
 //! line, with pass rates per group as bars, the reference marked, a line at
-//! the four-fifths threshold, and flagged groups highlighted.
+//! the four-fifths threshold, and flagged groups highlighted; then a panel
+//! per workforce section (shares of the whole workforce against the
+//! benchmark, rates per head, attrition rates, declaration rates), where a
+//! withheld figure reads "withheld (small numbers)".
 
 use std::fmt::Write as _;
 
@@ -155,6 +158,189 @@ fn panel(svg: &mut String, x: f64, y: f64, title: &str, stage: &ReportStage, thr
     svg.push_str("</g>\n");
 }
 
+/// One bar of a section panel.
+struct Bar {
+    label: String,
+    /// The bar's length, 0 to 1 of the panel's scale.
+    value: Option<f64>,
+    /// What the bar says beside it.
+    text: String,
+    withheld: bool,
+}
+
+fn bars_height(bars: &[Bar]) -> f64 {
+    HEADER + ROW * bars.len().max(1) as f64 + FOOTER
+}
+
+fn bar_panel(
+    svg: &mut String,
+    x: f64,
+    y: f64,
+    (title, subtitle, bars): &(String, String, Vec<Bar>),
+) {
+    let h = bars_height(bars);
+    let _ = writeln!(
+        svg,
+        r##"<g transform="translate({x:.1},{y:.1})"><rect width="{PANEL_WIDTH}" height="{h:.1}" fill="#ffffff" stroke="#c8c8c8"/>"##
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="10" y="20" font-size="14" font-weight="bold">{}</text>"##,
+        escape(title)
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="10" y="36" font-size="11" fill="#555555">{}</text>"##,
+        escape(subtitle)
+    );
+    let x0 = LABEL_WIDTH;
+    for (i, bar) in bars.iter().enumerate() {
+        let top = HEADER + ROW * i as f64;
+        let _ = writeln!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"##,
+            x0 - 6.0,
+            top + 15.0,
+            escape(&bar.label)
+        );
+        match bar.value {
+            Some(v) if !bar.withheld => {
+                let w = (BAR_AREA * v.clamp(0.0, 1.0)).max(0.5);
+                let _ = writeln!(
+                    svg,
+                    r##"<rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="#5b9bd5"><title>{}: {}</title></rect>"##,
+                    top + 4.0,
+                    ROW - 8.0,
+                    escape(&bar.label),
+                    escape(&bar.text)
+                );
+                let _ = writeln!(
+                    svg,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="10">{}</text>"##,
+                    x0 + w + 4.0,
+                    top + 15.0,
+                    escape(&bar.text)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    svg,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#777777">{}</text>"##,
+                    x0 + 4.0,
+                    top + 15.0,
+                    if bar.withheld {
+                        "withheld (small numbers)"
+                    } else {
+                        "n/a"
+                    }
+                );
+            }
+        }
+    }
+    svg.push_str("</g>\n");
+}
+
+fn listed(withheld: &[String], field: &str) -> bool {
+    withheld.iter().any(|w| w == field)
+}
+
+/// A panel per workforce section: (title, subtitle, bars).
+fn section_panels(report: &Report) -> Vec<(String, String, Vec<Bar>)> {
+    let pct = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{:.1}%", 100.0 * v));
+    let mut out = Vec::new();
+    if let Some(r) = &report.representation {
+        for w in r
+            .sections
+            .iter()
+            .filter(|s| !matches!(s.scope, crate::workforce::representation::Scope::Rank(_)))
+        {
+            let bars = w
+                .rows
+                .iter()
+                .map(|row| Bar {
+                    label: row.group.label(),
+                    value: row.share,
+                    text: format!(
+                        "{} (benchmark {})",
+                        pct(row.share),
+                        pct(row.benchmark_share)
+                    ),
+                    withheld: listed(&row.withheld, "share"),
+                })
+                .collect();
+            out.push((
+                format!("Representation: {} against {}", w.scope, r.benchmark),
+                "share of declared headcount, beside the benchmark share".to_owned(),
+                bars,
+            ));
+        }
+    }
+    for d in &report.disproportionality {
+        let top = d.rows.iter().filter_map(|r| r.rate).fold(0.0_f64, f64::max);
+        let bars = d
+            .rows
+            .iter()
+            .map(|row| Bar {
+                label: row.group.label(),
+                value: row.rate.map(|x| if top > 0.0 { x / top } else { 0.0 }),
+                text: format!(
+                    "{} per 1,000{}",
+                    row.rate
+                        .map_or_else(|| "n/a".to_owned(), |x| format!("{:.2}", 1000.0 * x)),
+                    row.rate_ratio
+                        .map_or_else(String::new, |x| format!(", ratio {x:.2}"))
+                ),
+                withheld: listed(&row.withheld, "rate"),
+            })
+            .collect();
+        out.push((
+            format!("Disproportionality: {}", d.event),
+            "events per 1,000 population, with the rate ratio against the comparator".to_owned(),
+            bars,
+        ));
+    }
+    if let Some(a) = &report.attrition {
+        let bars = a
+            .rows
+            .iter()
+            .chain([&a.total])
+            .map(|row| Bar {
+                label: if row.group.entries().len() == 0 {
+                    "everyone".to_owned()
+                } else {
+                    row.group.label()
+                },
+                value: row.attrition_rate,
+                text: pct(row.attrition_rate),
+                withheld: listed(&row.withheld, "attrition_rate"),
+            })
+            .collect();
+        out.push((
+            format!("Attrition {}", a.period),
+            "leavers / headcount at the start of the period".to_owned(),
+            bars,
+        ));
+    }
+    if let Some(d) = &report.declaration {
+        let bars = d
+            .characteristics
+            .iter()
+            .map(|row| Bar {
+                label: row.characteristic.to_string(),
+                value: row.declaration_rate,
+                text: pct(row.declaration_rate),
+                withheld: listed(&row.withheld, "declaration_rate"),
+            })
+            .collect();
+        out.push((
+            "Declaration completeness".to_owned(),
+            "declared / everyone, whole workforce".to_owned(),
+            bars,
+        ));
+    }
+    out
+}
+
 impl Report {
     /// The report as a standalone SVG document.
     pub fn to_svg(&self) -> String {
@@ -174,9 +360,21 @@ impl Report {
             .iter()
             .map(|r| r.iter().map(|(_, s)| panel_height(s)).fold(0.0, f64::max))
             .collect();
+        let sections = section_panels(self);
+        let section_rows: Vec<&[(String, String, Vec<Bar>)]> = sections.chunks(COLUMNS).collect();
+        let section_heights: Vec<f64> = section_rows
+            .iter()
+            .map(|r| r.iter().map(|(_, _, b)| bars_height(b)).fold(0.0, f64::max))
+            .collect();
         let title_height = 56.0;
         let width = GAP + COLUMNS as f64 * (PANEL_WIDTH + GAP);
-        let height = title_height + heights.iter().map(|h| h + GAP).sum::<f64>() + 24.0;
+        let height = title_height
+            + heights
+                .iter()
+                .chain(&section_heights)
+                .map(|h| h + GAP)
+                .sum::<f64>()
+            + 24.0;
         let mut svg = String::new();
         let _ = writeln!(
             svg,
@@ -204,6 +402,12 @@ impl Report {
             for (c, (title, stage)) in row.iter().enumerate() {
                 let x = GAP + c as f64 * (PANEL_WIDTH + GAP);
                 panel(&mut svg, x, y, title, stage, self.options.threshold);
+            }
+            y += h + GAP;
+        }
+        for (row, h) in section_rows.iter().zip(&section_heights) {
+            for (c, panel) in row.iter().enumerate() {
+                bar_panel(&mut svg, GAP + c as f64 * (PANEL_WIDTH + GAP), y, panel);
             }
             y += h + GAP;
         }

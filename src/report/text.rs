@@ -229,6 +229,15 @@ impl fmt::Display for Report {
         if let Some(r) = &self.representation {
             writeln!(f, "{r}")?;
         }
+        for d in &self.disproportionality {
+            writeln!(f, "{d}")?;
+        }
+        if let Some(a) = &self.attrition {
+            writeln!(f, "{a}")?;
+        }
+        if let Some(d) = &self.declaration {
+            writeln!(f, "{d}")?;
+        }
         if let Some(load) = &self.load {
             writeln!(
                 f,

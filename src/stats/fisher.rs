@@ -14,14 +14,29 @@
 //!   logarithm, and that comes from the recurrence itself while it stays
 //!   above 1e-280, and from `ln_gamma` beyond.
 //!
-//! The work is proportional to the standard deviation of the distribution
+//! The work is proportional to the standard deviation σ of the distribution
 //! (at most √N / 4), with steps taken four at a time to share one division:
-//! a few thousand steps and 10 to 25 µs at N = 10⁶, but about 20 ms for a
-//! balanced table of 2⁴⁰ candidates and 2 s at the limit of 2⁵³.
+//! a few thousand steps and 10 to 25 µs at N = 10⁶, 0.35 ms for a balanced
+//! table of 2³⁰ candidates, but about 3 ms at 2³⁶ and 1 s at the limit of
+//! 2⁵³ (one core of a shared 2-core machine). The analyses therefore call
+//! [`TwoByTwo::fisher_exact_bounded`], which computes the test for every
+//! table of up to [`FISHER_EXACT_MAX_TOTAL`] = 2³⁴ candidates and for larger
+//! ones while σ ≤ 2¹⁵, and withholds it beyond: there the exact test would
+//! cost milliseconds to a second a table, and the z-test, which is also
+//! reported, agrees with it to many digits at such sizes.
 
 use statrs::function::gamma::ln_gamma;
 
 use super::table::TwoByTwo;
+
+/// The largest grand total for which [`TwoByTwo::fisher_exact_bounded`]
+/// always computes Fisher's exact test: 2³⁴ (about 17 billion) candidates.
+///
+/// Larger tables are tested too while the variance of the focal passes
+/// given the margins is at most `FISHER_EXACT_MAX_TOTAL / 16` (σ ≤ 32,768),
+/// which every table of up to 2³⁴ candidates meets; the work is
+/// proportional to σ, so this bounds a test to about 1.5 ms.
+pub const FISHER_EXACT_MAX_TOTAL: u64 = 1 << 34;
 
 /// R's relative tolerance for ties in the two-sided rule and in mid-P.
 const TIE: f64 = 1e-7;
@@ -102,6 +117,11 @@ impl TwoByTwo {
     /// assert!(big.ln_less < -2000.0 && big.ln_less.is_finite());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// The work grows as σ, the standard deviation of the focal passes given
+    /// the margins: about 3 ms at N = 2³⁶ and a second at 2⁵³. A service
+    /// testing tables built from outside data calls
+    /// [`fisher_exact_bounded`](Self::fisher_exact_bounded) instead.
     pub fn fisher_exact(&self) -> FisherExact {
         let h = Hypergeometric::new(
             self.focal_total(),
@@ -113,6 +133,56 @@ impl TwoByTwo {
         }
         h.test(self.focal_passed())
     }
+
+    /// [`fisher_exact`](Self::fisher_exact) within a bounded time: `None`
+    /// for a table of more than [`FISHER_EXACT_MAX_TOTAL`] (2³⁴) candidates
+    /// whose focal passes, given the margins, have a variance above
+    /// `FISHER_EXACT_MAX_TOTAL / 16` (σ > 32,768). Within the limit the
+    /// result is exactly that of `fisher_exact`, in at most about 0.4 ms.
+    ///
+    /// The impact analysis, the n-person rule and the intervention
+    /// evaluations use this, and say so when the test is withheld.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use positive_action::stats::TwoByTwo;
+    ///
+    /// let small = TwoByTwo::new(8, 2, 1, 5)?;
+    /// assert_eq!(small.fisher_exact_bounded(), Some(small.fisher_exact()));
+    ///
+    /// // 2^50 candidates, split evenly: σ ≈ 2^23, beyond the limit.
+    /// let huge = TwoByTwo::new(1 << 48, 1 << 48, 1 << 48, 1 << 48)?;
+    /// assert_eq!(huge.fisher_exact_bounded(), None);
+    ///
+    /// // 2^50 candidates, but only 10 in the focal group: σ < 2, computed.
+    /// let lopsided = TwoByTwo::new(3, 7, 1 << 48, (1 << 50) - (1 << 48))?;
+    /// assert!(lopsided.fisher_exact_bounded().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fisher_exact_bounded(&self) -> Option<FisherExact> {
+        fisher_within_limit(
+            self.focal_total(),
+            self.reference_total(),
+            self.passed_total(),
+        )
+        .then(|| self.fisher_exact())
+    }
+}
+
+/// Whether Fisher's exact test of margins `n1`, `n2` (group sizes) and `m`
+/// (passes) is within [`FISHER_EXACT_MAX_TOTAL`]: the total is at most the
+/// limit, or the variance n1·n2·m·(N − m) / (N²(N − 1)) of the focal passes
+/// is at most a sixteenth of it.
+fn fisher_within_limit(n1: u64, n2: u64, m: u64) -> bool {
+    let total = u128::from(n1) + u128::from(n2);
+    if total <= u128::from(FISHER_EXACT_MAX_TOTAL) {
+        return true;
+    }
+    let (n1, n2, m, total) = (n1 as f64, n2 as f64, m as f64, total as f64);
+    // Rounding moves this by a few ulps, far less than any table's step.
+    let variance = (n1 / total) * (n2 / total) * m * ((total - m) / (total - 1.0));
+    variance <= (FISHER_EXACT_MAX_TOTAL / 16) as f64
 }
 
 /// A side of the mode.

@@ -74,7 +74,7 @@ mod table;
 
 pub use adverse_impact_rule::AdverseImpactRule;
 pub use binomial::{ShareTest, share_against_benchmark};
-pub use fisher::FisherExact;
+pub use fisher::{FISHER_EXACT_MAX_TOTAL, FisherExact};
 pub use poisson::{RateRatioTest, poisson_rate_ratio};
 pub use practical::Shortfall;
 pub use proportions::{ChiSquare, ZTest};
@@ -93,7 +93,9 @@ pub use table::{MAX_TOTAL, TwoByTwo};
 /// ```
 ///
 /// # Errors
-/// As [`TwoByTwo::new`]: a grand total above [`MAX_TOTAL`].
+/// As [`TwoByTwo::new`]: a grand total above [`MAX_TOTAL`];
+/// [`Error::LimitExceeded`](crate::Error::LimitExceeded) for a table beyond
+/// [`FISHER_EXACT_MAX_TOTAL`] (see [`TwoByTwo::fisher_exact_bounded`]).
 pub fn fisher_exact(
     focal_passed: u64,
     focal_failed: u64,
@@ -106,5 +108,14 @@ pub fn fisher_exact(
         reference_passed,
         reference_failed,
     )
-    .map(|t| t.fisher_exact())
+    .and_then(|t| {
+        t.fisher_exact_bounded()
+            .ok_or_else(|| crate::Error::LimitExceeded {
+                limit: "FISHER_EXACT_MAX_TOTAL",
+                what: "the grand total of a table whose focal passes have a variance above FISHER_EXACT_MAX_TOTAL / 16",
+                value: t.total(),
+                max: FISHER_EXACT_MAX_TOTAL,
+                location: "fisher_exact".to_owned(),
+            })
+    })
 }

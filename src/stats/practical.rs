@@ -178,7 +178,9 @@ impl TwoByTwo {
     /// reference group unchanged). With `more` of 1 or 2, a finding that is
     /// no longer significant is not practically significant.
     ///
-    /// `None` when the focal group has fewer than `more` failures.
+    /// `None` when the focal group has fewer than `more` failures, or when
+    /// the table is beyond the exact test's limit (see
+    /// [`fisher_exact_bounded`](Self::fisher_exact_bounded)).
     ///
     /// # Errors
     ///
@@ -200,7 +202,9 @@ impl TwoByTwo {
             self.reference_passed(),
             self.reference_failed(),
         )?;
-        Ok(Some(moved.fisher_exact().two_sided < alpha))
+        Ok(moved
+            .fisher_exact_bounded()
+            .map(|fisher| fisher.two_sided < alpha))
     }
 }
 

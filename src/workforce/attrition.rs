@@ -39,8 +39,10 @@ pub struct AttritionComparison {
     /// focal retention / reference retention: the four-fifths view of
     /// staying.
     pub retention_ratio: Option<f64>,
-    /// Fisher's exact test, conditional on the margins.
-    pub fisher: FisherExact,
+    /// Fisher's exact test, conditional on the margins; `None` for a table
+    /// beyond [`FISHER_EXACT_MAX_TOTAL`](crate::stats::FISHER_EXACT_MAX_TOTAL)
+    /// (see [`TwoByTwo::fisher_exact_bounded`]), where `z_test` stands.
+    pub fisher: Option<FisherExact>,
     /// The pooled two-proportion z test.
     pub z_test: Option<ZTest>,
     /// Pearson's chi-square.
@@ -78,7 +80,7 @@ impl AttritionComparison {
             rate_ratio_ci: table.impact_ratio_ci(confidence)?,
             confidence,
             retention_ratio: retention.impact_ratio(),
-            fisher: table.fisher_exact(),
+            fisher: table.fisher_exact_bounded(),
             z_test: table.z_test(),
             chi_square: table.chi_square(),
             chi_square_yates: table.chi_square_yates(),
@@ -354,7 +356,8 @@ fn comparison_cells(c: &AttritionComparison) -> [String; 4] {
         decimal(c.rate_ratio, 2),
         c.rate_ratio_ci
             .map_or_else(|| "n/a".to_owned(), |(lo, hi)| format!("{lo:.2}–{hi:.2}")),
-        format_p(c.fisher.two_sided),
+        c.fisher
+            .map_or_else(|| "n/a".to_owned(), |f| format_p(f.two_sided)),
         decimal(c.z_test.map(|z| z.z), 2),
     ]
 }
@@ -413,7 +416,7 @@ pub struct AttritionChangeRow {
 /// let row = change.row(&diverse).ok_or("no row")?;
 /// let ratio = row.comparison.rate_ratio.ok_or("undefined")?;
 /// assert!((ratio - (3.0 / 81.0) / (14.0 / 82.0)).abs() < 1e-12); // 0.22
-/// assert!(row.comparison.fisher.two_sided < 0.01); // a significant fall
+/// assert!(row.comparison.fisher.ok_or("withheld")?.two_sided < 0.01); // a significant fall
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]

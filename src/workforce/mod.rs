@@ -7,6 +7,7 @@
 //! | question | analysis |
 //! |---|---|
 //! | is each group represented as in the community? | [`Representation`] of a [`Headcount`] against a [`Benchmark`] (census shares), by rank and band |
+//! | how has a group's share of each rank band moved, against the force? | [`BandShares`], HeForShe's report by default ([`BandShares::he_for_she`]) |
 //! | is a group more likely to meet an outcome? | [`Disproportionality`]: rate ratios of events (stop and search, misconduct) per population |
 //! | do some groups leave faster? | [`Attrition`], from a [`Workforce`] snapshot or counts |
 //! | how far is parity, and how many joiners would reach it? | [`TargetPlan`]: targets are aspirations, appointments stay on merit |
@@ -38,6 +39,7 @@
 //! ```
 
 pub(crate) mod attrition;
+pub(crate) mod band_shares;
 pub(crate) mod declaration;
 pub(crate) mod disproportionality;
 pub(crate) mod representation;
@@ -51,6 +53,7 @@ pub use attrition::{
     Attrition, AttritionChange, AttritionChangeRow, AttritionComparison, AttritionRecord,
     AttritionRow,
 };
+pub use band_shares::{BandShares, BandSharesRow};
 pub use declaration::{
     Declaration, DeclarationRecord, DeclarationRow, ImpactRatioBounds, RepresentationBounds,
     UndeclaredFlag,

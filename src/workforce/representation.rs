@@ -331,6 +331,12 @@ pub struct RepresentationSection {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub notes: Vec<String>,
+    /// The ranks the scope covers, lowest first: every rank for the whole
+    /// workforce, the band's ranks, or the rank itself. Its headcounts are
+    /// the sums of these ranks' (what a published report's suppression
+    /// must account for).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ranks: Vec<Rank>,
 }
 
 impl RepresentationSection {
@@ -540,6 +546,10 @@ impl Representation {
                 undeclared,
                 rows,
                 notes,
+                ranks: ranks
+                    .iter()
+                    .map(|&r| structure.ranks()[r].clone())
+                    .collect(),
             });
         }
         Ok(Self {

@@ -9,9 +9,11 @@ use positive_action::report::{Report, ReportInput, ReportOptions};
 use positive_action::stats::TwoByTwo;
 
 mod attacker;
+mod attacker_sections;
 mod hostile;
 mod input_errors;
 mod representation_notes;
+mod sections;
 mod set_aside;
 
 fn fixture(name: &str) -> PathBuf {
@@ -1070,7 +1072,8 @@ fn workforce_data_adds_a_representation_section() {
         r.stdout
     );
     assert!(r.stdout.contains("middle management"), "{}", r.stdout);
-    // Published with suppression, the section is left out, and a note says so.
+    // Published with suppression, the section is kept: small headcounts
+    // (and what would give them away) are null and listed as withheld.
     let r = run(&[
         "--input",
         path.to_str().unwrap(),
@@ -1079,8 +1082,31 @@ fn workforce_data_adds_a_representation_section() {
         "5",
     ]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert!(v.get("representation").is_none());
-    assert!(v["notes"].as_array().unwrap().iter().any(|n| {
+    let sections = v["representation"]["sections"].as_array().unwrap();
+    let withheld: Vec<&serde_json::Value> = sections
+        .iter()
+        .flat_map(|s| s["rows"].as_array().unwrap())
+        .filter(|row| row["headcount"].is_null())
+        .collect();
+    assert!(!withheld.is_empty());
+    for row in withheld {
+        assert!(row["share"].is_null() && row["ratio_ci"].is_null(), "{row}");
+        assert!(
+            row["withheld"]
+                .as_array()
+                .unwrap()
+                .contains(&"headcount".into())
+        );
+    }
+    // Nothing published is a small count.
+    for s in sections {
+        for row in s["rows"].as_array().unwrap() {
+            if let Some(h) = row["headcount"].as_u64() {
+                assert!(h == 0 || h >= 5, "{row}");
+            }
+        }
+    }
+    assert!(!v["notes"].as_array().unwrap().iter().any(|n| {
         n.as_str()
             .unwrap()
             .contains("representation section is left out")

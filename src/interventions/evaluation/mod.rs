@@ -110,7 +110,8 @@ pub struct Comparison {
     pub ratio_ci: Option<[f64; 2]>,
     /// The odds ratio.
     pub odds_ratio: Option<f64>,
-    /// Fisher's exact test; `None` when either side is empty.
+    /// Fisher's exact test; `None` when either side is empty or the table
+    /// is beyond [`FISHER_EXACT_MAX_TOTAL`](crate::stats::FISHER_EXACT_MAX_TOTAL).
     pub fisher: Option<FisherExact>,
     /// The pooled two-proportion z test.
     pub z_test: Option<ZTest>,
@@ -130,7 +131,7 @@ impl Comparison {
             ratio: t.impact_ratio(),
             ratio_ci: t.impact_ratio_ci(confidence)?.map(|(lo, hi)| [lo, hi]),
             odds_ratio: t.odds_ratio(),
-            fisher: rows.then(|| t.fisher_exact()),
+            fisher: rows.then(|| t.fisher_exact_bounded()).flatten(),
             z_test: t.z_test(),
         })
     }
@@ -149,7 +150,8 @@ pub struct RatioToReference {
     pub impact_ratio: Option<f64>,
     /// Its log-method confidence interval.
     pub impact_ratio_ci: Option<[f64; 2]>,
-    /// Fisher's exact test; `None` when either side is empty.
+    /// Fisher's exact test; `None` when either side is empty or the table
+    /// is beyond [`FISHER_EXACT_MAX_TOTAL`](crate::stats::FISHER_EXACT_MAX_TOTAL).
     pub fisher: Option<FisherExact>,
     /// The pooled two-proportion z test.
     pub z_test: Option<ZTest>,
@@ -165,7 +167,7 @@ impl RatioToReference {
                 reference: reference.proportion(),
                 impact_ratio: t.impact_ratio(),
                 impact_ratio_ci: t.impact_ratio_ci(confidence)?.map(|(lo, hi)| [lo, hi]),
-                fisher: rows.then(|| t.fisher_exact()),
+                fisher: rows.then(|| t.fisher_exact_bounded()).flatten(),
                 z_test: t.z_test(),
             },
             t,

@@ -36,6 +36,7 @@ use std::io::{ErrorKind, Read};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
+use crate::error::limits::MAX_CELL_BYTES;
 use csv_core::{ReadRecordResult, Reader as Core, ReaderBuilder as CoreBuilder};
 
 use super::{Progress, ProgressHook, Reader, SAMPLE_ROWS};
@@ -148,12 +149,53 @@ impl Batch {
     }
 }
 
+/// A fresh `csv_core` reader with the defaults. Building one compiles its
+/// state machine, which costs more than splitting a small input, so each
+/// thread keeps one and resets it (`csv_core`'s `Clone` of a built reader
+/// does not copy the whole machine, so it is not cloned).
+struct FreshCore(Option<Core>);
+
+thread_local! {
+    static SPARE_CORE: std::cell::RefCell<Option<Core>> = const { std::cell::RefCell::new(None) };
+}
+
+fn fresh_core() -> FreshCore {
+    let spare = SPARE_CORE.with(|spare| spare.borrow_mut().take());
+    let mut core = spare.unwrap_or_else(|| CoreBuilder::new().build());
+    core.reset();
+    FreshCore(Some(core))
+}
+
+impl std::ops::Deref for FreshCore {
+    type Target = Core;
+    fn deref(&self) -> &Core {
+        self.0
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("taken only on drop"))
+    }
+}
+
+impl std::ops::DerefMut for FreshCore {
+    fn deref_mut(&mut self) -> &mut Core {
+        self.0
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("taken only on drop"))
+    }
+}
+
+impl Drop for FreshCore {
+    fn drop(&mut self) {
+        let core = self.0.take();
+        let _ = SPARE_CORE.try_with(|spare| *spare.borrow_mut() = core);
+    }
+}
+
 /// Splits `raw` into records from a fresh reader, as the `csv` crate's
 /// reader does (its defaults: comma, double quotes, CR, LF or CRLF), with
 /// each record's position where its read started. `last` says the input
 /// ends with `raw`; otherwise a record open at the end is left open.
 fn split(raw: &[u8], last: bool, batch: &mut Batch) -> Tail {
-    let mut core: Core = CoreBuilder::new().build();
+    let mut core = fresh_core();
     batch.records.clear();
     // Fields are never longer than the bytes they come from.
     if batch.bytes.len() < raw.len() + 1 {
@@ -361,6 +403,16 @@ impl Records for Decoder<'_> {
             self.reader = Some((self.decoding.start)(fields)?);
             return Ok(());
         };
+        if let Some(at) = fields.iter().position(|f| f.len() as u64 > MAX_CELL_BYTES) {
+            let column = reader.column_name(at);
+            return Err(Error::LimitExceeded {
+                limit: "MAX_CELL_BYTES",
+                what: "the cell's length in bytes",
+                value: fields.get(at).len() as u64,
+                max: MAX_CELL_BYTES,
+                location: format!("csv line {line}, column {column}"),
+            });
+        }
         reader.read_row(fields, line)?;
         if reader.rows_read == SAMPLE_ROWS {
             if let Some(size) = self.decoding.size {
@@ -600,7 +652,7 @@ fn bad_line(record: &[u8], line: u64) -> (u64, u64, usize) {
 /// Whether a record read to the end of the input left a quote open: a
 /// fresh reader given its bytes and one more line break has no record.
 fn unterminated(record: &[u8]) -> bool {
-    let mut core: Core = CoreBuilder::new().build();
+    let mut core = fresh_core();
     let (mut out, mut ends) = ([0u8; 256], [0usize; 64]);
     let mut input: &[u8] = record;
     let mut newline_given = false;

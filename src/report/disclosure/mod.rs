@@ -31,7 +31,13 @@
 //!    inputs is withheld.
 //! 3. A withheld count is *exactly disclosed* when those relations pin it:
 //!    its unit vector lies in the row space of the relations restricted to
-//!    withheld counts. Groups are audited one at a time. A cross-group
+//!    withheld counts. Groups are audited one at a time. Each group's audit
+//!    is one elimination, then kept up to date as counts are withheld: the
+//!    relations are held as full rows, in reduced echelon form on the
+//!    withheld columns, beside the relations among published counts only;
+//!    withholding a count turns one of the latter into its row, a few row
+//!    operations (see `audit::GroupAudit`). A zero is never withheld, so it
+//!    is left out of the relations as a known 0. A cross-group
 //!    total tells an attacker about group g only the combinations of totals
 //!    that every other group's withheld cells leave determined; these are
 //!    computed in a space with one coordinate per total (prefix and suffix
@@ -41,8 +47,11 @@
 //!    never a zero, which non-negativity would pin) in a relation through
 //!    it is withheld, within
 //!    the group, or in another group's part of a total when nothing in the
-//!    group can help. Withholding only grows, so the search stops after at
-//!    most one round per count.
+//!    group can help. Within a group the search is depth first: the count
+//!    pinned most recently (usually the one just withheld) is protected
+//!    next, so withheld counts close into cycles of relations, as in the
+//!    hypercube method. Withholding only grows, so the search stops after
+//!    at most one round per count.
 //!
 //! Then every rate, ratio, interval and test with a withheld input is
 //! withheld too, so statistics never reveal more than the counts. Figures
@@ -59,6 +68,7 @@
 //! small values on random reports.
 
 mod audit;
+pub(crate) mod sections;
 
 use audit::{Echelon, Form, GroupAudit};
 
@@ -67,10 +77,8 @@ use crate::impact::reference::ReferencePolicy;
 use crate::impact::strata::Stratum;
 use crate::report::{Report, ReportGroup, ReportStage, Suppression};
 
-/// The largest `min_cell` accepted: published guidance uses thresholds of
-/// 3 to 10 (ONS, NHS Digital), and a threshold above 1,000 would withhold
-/// all but the largest counts.
-pub(crate) const MAX_MIN_CELL: u64 = 1000;
+/// The largest `min_cell` accepted (see [`crate::limits`]).
+pub(crate) use crate::error::limits::MAX_MIN_CELL;
 
 const FIELDS: [&str; 6] = [
     "entered", "passed", "failed", "withdrew", "pending", "exempt",
@@ -176,10 +184,11 @@ fn global_templates(report: &Report, stages: usize) -> Vec<Form> {
     vec![used]
 }
 
+/// Whether a relation (small whole-number coefficients) holds in `values`.
 fn holds(form: &Form, values: &[u64]) -> bool {
     let sum: i128 = form
         .iter()
-        .map(|&(c, k)| i128::from(values[c]) * k as i128)
+        .map(|&(c, k)| i128::from(values[c]) * i128::from(k as i64))
         .sum();
     sum == 0
 }
@@ -191,6 +200,8 @@ struct Search {
     values: Vec<u64>,
     withheld: Vec<bool>,
     within: Vec<Form>,
+    /// Per cell of a group, the within-group relations through it.
+    through: Vec<Vec<usize>>,
     /// Per group, which within-group templates hold.
     within_holds: Vec<Vec<bool>>,
     global: Vec<Form>,
@@ -198,8 +209,8 @@ struct Search {
     overall: bool,
     /// The reference row of each row set, if a group.
     reference: Vec<Option<usize>>,
-    /// Each group's audit, while its withheld cells are unchanged.
-    cache: Vec<Option<GroupAudit>>,
+    /// Each group's audit, once it has a withheld cell.
+    audits: Vec<Option<GroupAudit>>,
 }
 
 impl Search {
@@ -207,32 +218,41 @@ impl Search {
         g * self.width..(g + 1) * self.width
     }
 
-    fn audit(&self, g: usize) -> GroupAudit {
-        let w = &self.withheld[self.cells(g)];
-        let holds = &self.within_holds[g];
-        GroupAudit::new(
-            w,
-            self.within
+    /// The audit of group `g`, built on first use and kept up to date by
+    /// [`Search::withhold`].
+    fn audit(&mut self, g: usize) -> &GroupAudit {
+        if self.audits[g].is_none() {
+            let w = &self.withheld[self.cells(g)];
+            let values = &self.values[self.cells(g)];
+            // A zero is never withheld (see `cheapest`): in every relation
+            // it is a known 0. Leaving zeros out makes relations that differ
+            // only by them (flow with and without zero exemptions) one.
+            let mut forms: Vec<Form> = Vec::new();
+            for (form, _) in self
+                .within
                 .iter()
-                .zip(holds)
+                .zip(&self.within_holds[g])
                 .filter(|(_, h)| **h)
-                .map(|(f, _)| f),
-        )
-    }
-
-    /// The audit of group `g`, kept until its withheld cells change.
-    fn cached_audit(&mut self, g: usize) -> GroupAudit {
-        if let Some(a) = &self.cache[g] {
-            return a.clone();
+            {
+                let form: Form = form
+                    .iter()
+                    .copied()
+                    .filter(|&(c, _)| values[c] > 0 || w[c])
+                    .collect();
+                if !form.is_empty() && !forms.contains(&form) {
+                    forms.push(form);
+                }
+            }
+            self.audits[g] = Some(GroupAudit::new(w, &forms));
         }
-        let a = self.audit(g);
-        self.cache[g] = Some(a.clone());
-        a
+        self.audits[g].as_ref().expect("built above")
     }
 
     fn withhold(&mut self, g: usize, cell: usize) {
         self.withheld[g * self.width + cell] = true;
-        self.cache[g] = None;
+        if let Some(audit) = &mut self.audits[g] {
+            audit.withhold(cell);
+        }
     }
 
     fn rate_lost(&self, g: usize, r: usize) -> bool {
@@ -282,78 +302,45 @@ impl Search {
     }
 
     /// Withholds one more count of group `g` so that `exposed` is no longer
-    /// pinned by the relations within the group.
-    fn fix_within(&mut self, g: usize, exposed: usize) -> bool {
+    /// pinned by the relations within the group; returns the count withheld.
+    fn fix_within(&mut self, g: usize, exposed: usize) -> Option<usize> {
         let holds = &self.within_holds[g];
-        let through: Vec<usize> = self
-            .within
+        let through = self.through[exposed]
             .iter()
-            .zip(holds)
-            .filter(|(form, h)| **h && form.iter().any(|(c, _)| *c == exposed))
-            .flat_map(|(form, _)| form.iter().map(|(c, _)| *c))
-            .collect();
-        let choice = self
+            .filter(|&&f| holds[f])
+            .flat_map(|&f| self.within[f].iter().map(|(c, _)| *c));
+        let (_, c) = self
             .cheapest(g, through)
-            .or_else(|| self.cheapest(g, self.near(g)));
-        match choice {
-            Some((_, c)) => {
-                self.withhold(g, c);
-                true
-            }
-            None => false,
-        }
+            .or_else(|| self.cheapest(g, self.near(g)))?;
+        self.withhold(g, c);
+        Some(c)
     }
 
-    /// Withholds until no count is pinned within its group.
+    /// Withholds until no count is pinned within its group, one count at a
+    /// time against the audit as it stands, depth first: the count pinned
+    /// most recently (usually the one just withheld, which a relation among
+    /// published counts pins) is protected next, so the withheld counts
+    /// close into cycles of relations, as the hypercube method's do.
     fn settle_within(&mut self, dirty: &mut [bool]) -> bool {
         let mut changed = false;
         for (g, dirty) in dirty.iter_mut().enumerate() {
-            if !*dirty {
+            if !std::mem::take(dirty) {
                 continue;
             }
             if !self.withheld[self.cells(g)].iter().any(|w| *w) {
-                *dirty = false;
                 continue;
             }
-            loop {
-                let exposed = self.cached_audit(g).exposed();
-                if exposed.is_empty() {
-                    break;
+            // Counts nothing published can protect (every relation through
+            // them is among withheld counts and zeros), until the next fix.
+            let mut stuck: Vec<usize> = Vec::new();
+            while let Some(cell) = self.audit(g).last_exposed(&stuck) {
+                if self.fix_within(g, cell).is_some() {
+                    changed = true;
+                    stuck.clear();
+                } else {
+                    stuck.push(cell);
                 }
-                // Fix every exposed count at once (one audit per batch, not
-                // per count), skipping those a fix in this batch already
-                // shares a relation with.
-                let mut fixed: Vec<usize> = Vec::new();
-                let mut any = false;
-                for cell in exposed {
-                    let touched = self
-                        .within
-                        .iter()
-                        .zip(&self.within_holds[g])
-                        .filter(|(form, h)| **h && form.iter().any(|(c, _)| *c == cell))
-                        .any(|(form, _)| form.iter().any(|(c, _)| fixed.contains(c)));
-                    if touched {
-                        continue;
-                    }
-                    let before = self.withheld[self.cells(g)].to_vec();
-                    if self.fix_within(g, cell) {
-                        any = true;
-                        fixed.extend(
-                            self.withheld[self.cells(g)]
-                                .iter()
-                                .zip(&before)
-                                .enumerate()
-                                .filter(|(_, (a, b))| **a && !**b)
-                                .map(|(i, _)| i),
-                        );
-                    }
-                }
-                if !any {
-                    break;
-                }
-                changed = true;
             }
-            *dirty = false;
         }
         changed
     }
@@ -374,10 +361,13 @@ impl Search {
         // For each involved group, the span (in total-coordinates) of what
         // its withheld cells leave undetermined: λ with Σ λ_j part_j
         // determined by the group's own relations are those orthogonal to it.
-        let audits: Vec<GroupAudit> = involved.iter().map(|&g| self.cached_audit(g)).collect();
-        let spans: Vec<Echelon> = audits
+        for &g in &involved {
+            self.audit(g);
+        }
+        let spans: Vec<Echelon> = involved
             .iter()
-            .map(|a| {
+            .map(|&g| {
+                let a = self.audits[g].as_ref().expect("built above");
                 let residuals: Vec<Vec<f64>> = self.global.iter().map(|t| a.residual(t)).collect();
                 let mut e = Echelon::default();
                 for i in 0..a.cells.len() {
@@ -424,7 +414,7 @@ impl Search {
                     (lambda, form)
                 })
                 .collect();
-            let mut audit = audits[i].clone();
+            let mut audit = self.audit(g).clone();
             for (_, form) in &learned {
                 audit.add(form);
             }
@@ -519,6 +509,14 @@ pub(crate) fn suppress(report: &mut Report, k: u64, strata: &[Stratum]) {
             within.iter().map(|f| holds(f, v)).collect()
         })
         .collect();
+    let mut through = vec![Vec::new(); width];
+    for (i, form) in within.iter().enumerate() {
+        for &(c, _) in form {
+            if !through[c].contains(&i) {
+                through[c].push(i);
+            }
+        }
+    }
     let mut search = Search {
         stages,
         groups,
@@ -526,6 +524,7 @@ pub(crate) fn suppress(report: &mut Report, k: u64, strata: &[Stratum]) {
         values,
         withheld: primary_mask.clone(),
         within,
+        through,
         within_holds,
         global: global_templates(report, stages),
         basis: report.options.rate_basis,
@@ -534,7 +533,7 @@ pub(crate) fn suppress(report: &mut Report, k: u64, strata: &[Stratum]) {
             .iter()
             .map(|s| s.groups.iter().position(|g| g.reference))
             .collect(),
-        cache: vec![None; groups],
+        audits: vec![None; groups],
     };
     let mut dirty = vec![true; groups];
     loop {
@@ -600,8 +599,10 @@ fn withhold_comparisons(row: &mut ReportGroup) {
     row.flip_flop = None;
     row.significant_after_one_more = None;
     row.significant_after_two_more = None;
+    let before = row.withheld.len();
+    row.withheld.reserve(COMPARISONS.len());
     for name in COMPARISONS {
-        if !row.withheld.iter().any(|w| w == name) {
+        if !row.withheld[..before].iter().any(|w| w == name) {
             row.withheld.push(name.to_owned());
         }
     }
@@ -629,7 +630,7 @@ fn apply(report: &mut Report, search: &Search) {
             stage.reference_rate = None;
             stage.notes.push("the reference rate is withheld (small numbers), and with it every comparison at this stage".to_owned());
         }
-        let mut silenced = std::collections::HashSet::new();
+        let mut silenced = Vec::new();
         for (g, row) in stage.groups.iter_mut().enumerate().take(search.groups) {
             let counts = [0, 1, 2, 3, 4, 5].map(|f| w(g, r, f));
             withhold_counts(row, counts);
@@ -641,7 +642,7 @@ fn apply(report: &mut Report, search: &Search) {
                     row.withheld.push("impact_ratio".to_owned());
                 }
                 // Notes on why a figure is undefined speak of its counts.
-                silenced.insert(row.group.to_string());
+                silenced.push(g);
             }
             if own_withheld[g] || reference_withheld {
                 withhold_comparisons(row);
@@ -658,10 +659,16 @@ fn apply(report: &mut Report, search: &Search) {
                 withheld_terms[g][r] = mine || theirs;
             }
         }
-        stage.notes.retain(|n| {
-            !n.match_indices(": ")
-                .any(|(i, _)| silenced.contains(&n[..i]))
-        });
+        if !stage.notes.is_empty() && !silenced.is_empty() {
+            let silenced: std::collections::HashSet<String> = silenced
+                .iter()
+                .map(|&g| stage.groups[g].group.to_string())
+                .collect();
+            stage.notes.retain(|n| {
+                !n.match_indices(": ")
+                    .any(|(i, _)| silenced.contains(&n[..i]))
+            });
+        }
     }
     let groups: Vec<_> = report
         .bottom_line
