@@ -452,13 +452,13 @@ fn run(args: Args) -> Result<(), String> {
     }
     let jobs = match (&args.input, &args.csv, &args.parquet) {
         (Some(path), _, _) => vec![input_job(&args, path)?],
-        (_, Some(path), _) => vec![csv_job(&args, path, count_csv_path::<&Path>)?],
+        (_, Some(path), _) => vec![csv_job(&args, path, |p, o, b, c| {
+            count_csv_path(p, o, b, c)
+        })?],
         #[cfg(feature = "arrow")]
-        (_, _, Some(path)) => vec![csv_job(
-            &args,
-            path,
-            positive_action::io::count_parquet::<&Path>,
-        )?],
+        (_, _, Some(path)) => vec![csv_job(&args, path, |p, o, b, c| {
+            positive_action::io::count_parquet(p, o, b, c)
+        })?],
         _ => default_jobs(&args)?,
     };
     if args.json {

@@ -613,7 +613,7 @@ pub enum Error {
     )]
     ArrowRow {
         /// Where the row is: file, batch and row.
-        place: ArrowPlace,
+        place: Box<ArrowPlace>,
         /// The column, when one cell is at fault.
         column: Option<String>,
         /// The row's candidate (external id), when it could be read.

@@ -175,7 +175,7 @@ impl Places {
     fn reword(&self, error: Error) -> Error {
         let at = |line: u64| self.place(line);
         let row = |place, column: Option<String>, candidate, reason, kind| Error::ArrowRow {
-            place,
+            place: Box::new(place),
             column,
             candidate,
             reason,

@@ -204,6 +204,7 @@ impl CsvOptions {
 
     /// These options, with the pipeline named after `path`'s file stem
     /// unless they name it.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(in crate::io) fn named_after(&self, path: &Path) -> Self {
         let mut options = self.clone();
         if options.name.is_none() {
@@ -218,6 +219,7 @@ impl CsvOptions {
 
     /// Calls the progress callback if reading from `before` rows to
     /// `after` passed a multiple of its interval.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(in crate::io) fn tell_progress(&self, before: u64, after: u64, bytes_read: u64) {
         if let Some(hook) = &self.progress {
             if after / hook.every > before / hook.every {
@@ -684,12 +686,14 @@ pub(in crate::io) type Reword = Arc<dyn Fn(Error) -> Error + Send + Sync>;
 /// that reads CSV. A row's "line" is its number in the input, counting
 /// from 1 across batches (and files); `reword` turns the reader's errors,
 /// and the reasons it sets rows aside with, into the source's words.
+#[cfg_attr(not(feature = "arrow"), allow(dead_code))]
 pub(in crate::io) struct Rows {
     reader: Reader,
     bytes: Vec<u8>,
     ends: Vec<usize>,
 }
 
+#[cfg_attr(not(feature = "arrow"), allow(dead_code))]
 impl Rows {
     /// A reader for rows with these column names, as the options say.
     ///

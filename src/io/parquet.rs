@@ -155,11 +155,11 @@ pub fn count_parquet_unchecked(
                         reason,
                         kind,
                     } => Error::ArrowRow {
-                        place: ArrowPlace {
+                        place: Box::new(ArrowPlace {
                             file: Some(shown.to_string()),
                             batch: *group as u64,
                             row: offset + place.row,
-                        },
+                        }),
                         column,
                         candidate,
                         reason,

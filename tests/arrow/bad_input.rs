@@ -163,7 +163,7 @@ fn nulls_where_a_value_is_required_name_the_batch_row_and_column() {
     match &err {
         Error::ArrowRow { place, column, .. } => {
             assert_eq!(
-                place,
+                &**place,
                 &ArrowPlace {
                     file: None,
                     batch: 1,

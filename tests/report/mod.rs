@@ -467,7 +467,7 @@ fn every_bad_input_is_one_clear_line_and_a_non_zero_exit() {
         ),
         (
             vec!["--stages".into(), "a,b".into()],
-            "--stages applies to --csv input only",
+            "--stages applies to --csv and --parquet input only",
         ),
     ];
     for (args, expected) in cases {

@@ -195,7 +195,8 @@ fn the_example_writes_every_row_set_aside_to_a_file() {
     let r = run(&["--set-aside", out.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("--set-aside applies to --csv input only"),
+        r.stderr
+            .contains("--set-aside applies to --csv and --parquet input only"),
         "{}",
         r.stderr
     );

@@ -331,11 +331,11 @@ impl ArrowCounter {
                     _ => ("stage", "a dictionary key past its values".to_owned()),
                 };
                 return Err(Error::ArrowRow {
-                    place: ArrowPlace {
+                    place: Box::new(ArrowPlace {
                         file: None,
                         batch: call,
                         row: i as u64,
-                    },
+                    }),
                     column: Some(column.to_owned()),
                     candidate: None,
                     reason,
@@ -376,8 +376,8 @@ impl ArrowCounter {
                 let mut key = vec![0u32; ids.len()];
                 let mut group_row = Vec::with_capacity(n);
                 for i in 0..n {
-                    for k in 0..ids.len() {
-                        key[k] = ids[k].get(keys[k][i] as usize).copied().unwrap_or(0);
+                    for (slot, (id, column)) in key.iter_mut().zip(ids.iter().zip(keys.iter())) {
+                        *slot = id.get(column[i] as usize).copied().unwrap_or(0);
                     }
                     group_row.push(self.group(&key) * self.width);
                 }
@@ -400,11 +400,11 @@ impl ArrowCounter {
             rows.count::<false>(&mut self.flat);
             let row = (0..n).find(|&i| !rows.fits(&self.flat, i)).unwrap_or(0);
             return Err(Error::ArrowRow {
-                place: ArrowPlace {
+                place: Box::new(ArrowPlace {
                     file: None,
                     batch: call,
                     row: row as u64,
-                },
+                }),
                 column: None,
                 candidate: None,
                 reason: "a dictionary key past its values: expected a valid dictionary array"

@@ -93,6 +93,7 @@ pub(in crate::io) struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// The fields `bytes[..ends[0]]`, `bytes[ends[0]..ends[1]]`, ...: a
     /// record from cells that did not come from CSV text.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(in crate::io) fn new(bytes: &'a [u8], ends: &'a [usize]) -> Self {
         Self {
             bytes,
