@@ -3,7 +3,8 @@
 //! Each is checked before the work it bounds, so an input past one fails
 //! fast with [`Error::LimitExceeded`](crate::Error::LimitExceeded), which
 //! names the limit (by its constant here), the value met and where (line
-//! and column of a CSV input, field of a JSON input). Within them, every
+//! and column of a CSV input). The CSV reader checks the header, column and
+//! cell limits today; the JSON report input does not yet. Within them, every
 //! entry point finishes in time roughly proportional to its input: a
 //! candidate's rows, a group, a stage or a column costs the same however
 //! many others there are.
@@ -12,7 +13,7 @@
 //! |---|---|---|
 //! | [`MAX_HEADER_BYTES`] | 65,536 | a CSV header line |
 //! | [`MAX_COLUMNS`] | 1,024 | columns of a CSV header (so characteristic columns ≤ 1,021) |
-//! | [`MAX_CELL_BYTES`] | 65,536 | one CSV cell, and one label or name in a JSON input |
+//! | [`MAX_CELL_BYTES`] | 65,536 | one CSV cell |
 //! | [`MAX_STAGES`] | 65,535 | stages of a pipeline |
 //! | [`MAX_GROUPS`] | 10,000 | groups of one breakdown in a set of counts or a report (declared; not yet checked) |
 //! | [`MAX_MIN_CELL`] | 1,000 | the small-cell threshold of a published report |
