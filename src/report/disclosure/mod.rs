@@ -221,7 +221,16 @@ impl Search {
     /// The audit of group `g`, built on first use and kept up to date by
     /// [`Search::withhold`].
     fn audit(&mut self, g: usize) -> &GroupAudit {
-        if self.audits[g].is_none() {
+        let audit = match self.audits[g].take() {
+            Some(audit) => audit,
+            None => self.build_audit(g),
+        };
+        self.audits[g].insert(audit)
+    }
+
+    /// Group `g`'s audit from scratch, over its relations that hold.
+    fn build_audit(&self, g: usize) -> GroupAudit {
+        {
             let w = &self.withheld[self.cells(g)];
             let values = &self.values[self.cells(g)];
             // A zero is never withheld (see `cheapest`): in every relation
@@ -243,9 +252,8 @@ impl Search {
                     forms.push(form);
                 }
             }
-            self.audits[g] = Some(GroupAudit::new(w, &forms));
+            GroupAudit::new(w, &forms)
         }
-        self.audits[g].as_ref().expect("built above")
     }
 
     fn withhold(&mut self, g: usize, cell: usize) {
@@ -361,21 +369,20 @@ impl Search {
         // For each involved group, the span (in total-coordinates) of what
         // its withheld cells leave undetermined: λ with Σ λ_j part_j
         // determined by the group's own relations are those orthogonal to it.
+        // `audit` borrows the search mutably, so the global relations are
+        // set aside while the spans are taken, and put back after.
+        let global = std::mem::take(&mut self.global);
+        let mut spans: Vec<Echelon> = Vec::with_capacity(involved.len());
         for &g in &involved {
-            self.audit(g);
+            let a = self.audit(g);
+            let residuals: Vec<Vec<f64>> = global.iter().map(|t| a.residual(t)).collect();
+            let mut e = Echelon::default();
+            for i in 0..a.cells.len() {
+                e.insert(residuals.iter().map(|r| r[i]).collect());
+            }
+            spans.push(e);
         }
-        let spans: Vec<Echelon> = involved
-            .iter()
-            .map(|&g| {
-                let a = self.audits[g].as_ref().expect("built above");
-                let residuals: Vec<Vec<f64>> = self.global.iter().map(|t| a.residual(t)).collect();
-                let mut e = Echelon::default();
-                for i in 0..a.cells.len() {
-                    e.insert(residuals.iter().map(|r| r[i]).collect());
-                }
-                e
-            })
-            .collect();
+        self.global = global;
         let n = involved.len();
         let mut prefix = vec![Echelon::default(); n + 1];
         for i in 0..n {
