@@ -51,8 +51,12 @@ pub use crate::records::intervention::{
 pub use evaluation::{
     BeforeAfter, Comparison, DateBasis, EvaluationOptions, GapClosure, GapReference,
     GroupComparison, InterventionEvaluation, LeftOut, MIN_SIDE, NamedPeriod, ParityChange,
-    ParticipantRule, ParticipationSummary, Proportion, RatioToReference, SELF_SELECTION_CAVEAT,
-    StageEvaluation, Stratification, StratifiedComparison, StratumComparison, WIDE_INTERVAL,
+    ParticipantRule, ParticipationSummary, Proportion, PublishedBeforeAfter, PublishedComparison,
+    PublishedEvaluation, PublishedGapClosure, PublishedGroupComparison, PublishedLeftOut,
+    PublishedParticipation, PublishedProportion, PublishedRatioToReference,
+    PublishedStageEvaluation, PublishedStratifiedComparison, PublishedStratumComparison,
+    RatioToReference, SELF_SELECTION_CAVEAT, StageEvaluation, Stratification, StratifiedComparison,
+    StratumComparison, WIDE_INTERVAL,
 };
 pub use evidence::{
     DisadvantageEvidence, EvidenceFinding, EvidenceGrade, PositiveActionEvidence,

@@ -47,7 +47,7 @@ use crate::error::Result;
 use crate::impact::analysis::{GroupImpact, ImpactAnalysis, ImpactOptions, StageImpact};
 use crate::impact::decomposition::Decomposition;
 use crate::impact::strata::{StratifiedImpact, Stratum};
-use crate::interventions::evaluation::InterventionEvaluation;
+use crate::interventions::evaluation::{InterventionEvaluation, PublishedEvaluation};
 use crate::records::breakdown::{Breakdown, Group};
 use crate::stats::{FisherExact, Shortfall, ZTest};
 use crate::workforce::attrition::Attrition;
@@ -280,7 +280,7 @@ pub struct Report {
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
-    pub interventions: Vec<InterventionEvaluation>,
+    pub interventions: Vec<PublishedEvaluation>,
     /// How the input was loaded, when rows were read.
     #[cfg_attr(
         feature = "serde",
@@ -289,6 +289,10 @@ pub struct Report {
     pub load: Option<LoadSummary>,
     /// Notes for the reader.
     pub notes: Vec<String>,
+    /// The true counts behind a suppressed report, so that sections added
+    /// later are suppressed jointly with it; never serialised or printed.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) settled: disclosure::evaluation::Settled,
 }
 
 /// How many set-aside records the published report shows for each reason,
@@ -689,18 +693,72 @@ impl Report {
         self
     }
 
-    /// Adds the evaluation of an intervention. A report published with
-    /// small-cell suppression leaves it out, and says so: its counts are
-    /// not yet covered by suppression.
+    /// Adds the evaluation of an intervention.
+    ///
+    /// A report published with small-cell suppression withholds the
+    /// evaluation's small counts, and every count and figure that would let
+    /// one be worked out, jointly with the funnel: a withheld funnel count
+    /// cannot be worked out from the evaluation either (see
+    /// [`PublishedEvaluation`]). An evaluation of another pipeline, or of a
+    /// stage the funnel lacks, cannot be linked to the funnel's counts; a
+    /// suppressed report, and one read back from JSON, which no longer
+    /// holds the counts it withheld, leave such an evaluation out and say
+    /// so.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use positive_action::*;
+    /// use positive_action::interventions::{Completion, Eligibility, EvaluationOptions, Intervention, InterventionEvaluation, InterventionKind, LawfulBasis, Participation, Section158Condition};
+    /// use positive_action::report::{Report, ReportOptions};
+    ///
+    /// let pipeline = Pipeline::new("PC 2025", PipelineKind::Recruitment, ["interview", "appointment"])?;
+    /// let black = Group::parse([("ethnicity", "Black")])?;
+    /// let workshop = Intervention::new("interview workshop", InterventionKind::InterviewWorkshop, &pipeline,
+    ///     ["interview"], Eligibility::any_of([black])?, LawfulBasis::Section158(Section158Condition::Disadvantage))?;
+    /// let day = NaiveDate::from_ymd_opt(2025, 5, 1).ok_or("bad date")?;
+    /// let (mut candidates, mut journeys, mut took_part) = (vec![], vec![], vec![]);
+    /// // 40 White candidates, 30 passing; 14 Black candidates, 4 of them at the workshop.
+    /// for n in 0..54 {
+    ///     let (ethnicity, workshop_done, passed) = if n < 40 { ("White", false, n < 30) } else { ("Black", n < 44, n % 2 == 0) };
+    ///     let id = CandidateId::from_external(&format!("APP-{n}"));
+    ///     candidates.push(Candidate::new(id, Profile::parse([("ethnicity", ethnicity)])?));
+    ///     let outcome = if passed { Outcome::Passed } else { Outcome::Failed };
+    ///     journeys.push(Journey::new(&pipeline, id, [StageResult::new(Stage::INTERVIEW, outcome).on(day)])?);
+    ///     if workshop_done {
+    ///         took_part.push(Participation::new(&workshop, id, None, day, Completion::Completed)?);
+    ///     }
+    /// }
+    /// let applications = Applications::new(&pipeline, candidates, journeys)?;
+    /// let evaluation = InterventionEvaluation::new(&applications, &workshop, &took_part, &EvaluationOptions::new())?;
+    /// let breakdown = Breakdown::parse(["ethnicity"])?;
+    /// let counts = FunnelCounts::from_applications(&applications, &breakdown, Counting::Applications);
+    /// let options = ReportOptions { breakdown, impact: ImpactOptions::new(), min_cell: 10 };
+    /// let report = Report::new(&counts, &options, &[])?.with_intervention(evaluation);
+    /// let interview = &report.interventions[0].stages[0];
+    /// // Four participants are too few to publish, and so is anything that would reveal them.
+    /// assert_eq!(interview.pass_rate.participants.of, None);
+    /// assert_eq!(interview.pass_rate.ratio, None);
+    /// assert!(interview.pass_rate.withheld.iter().any(|w| w == "participants.of"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_intervention(mut self, evaluation: InterventionEvaluation) -> Self {
-        if self.suppression.is_some() {
-            self.notes.push(format!(
-                "the evaluation of {} is left out of this published report: small-cell suppression does not yet cover it",
-                evaluation.intervention
-            ));
-        } else {
-            self.interventions.push(evaluation);
+        let mut published = PublishedEvaluation::from(&evaluation);
+        if let Some(s) = &self.suppression {
+            let pipeline = self.pipeline.clone();
+            if !disclosure::evaluation::suppress_evaluation(
+                &mut self.settled,
+                &mut published,
+                &pipeline,
+                s.min_cell,
+            ) {
+                self.notes.push(format!(
+                    "the evaluation of {} is left out of this published report: its counts cannot be linked to this report's funnel (another pipeline, a stage the funnel lacks, or a report read back without the counts it withheld), so small-cell suppression cannot protect them",
+                    evaluation.intervention
+                ));
+                return self;
+            }
         }
+        self.interventions.push(published);
         self
     }
 
@@ -744,6 +802,7 @@ impl Report {
             suppression: None,
             load: None,
             notes,
+            settled: Default::default(),
         }
     }
 }

@@ -29,10 +29,17 @@ use crate::stats::{BreslowDay, FisherExact, MantelHaenszel, Strata, TwoByTwo, ZT
 use crate::text_table::{TextTable, decimal, percent};
 
 mod options;
+mod published;
 mod text;
 
 pub use options::{
     DateBasis, EvaluationOptions, GapReference, NamedPeriod, ParticipantRule, Stratification,
+};
+pub use published::{
+    PublishedBeforeAfter, PublishedComparison, PublishedEvaluation, PublishedGapClosure,
+    PublishedGroupComparison, PublishedLeftOut, PublishedParticipation, PublishedProportion,
+    PublishedRatioToReference, PublishedStageEvaluation, PublishedStratifiedComparison,
+    PublishedStratumComparison,
 };
 
 /// The caveat every evaluation carries.

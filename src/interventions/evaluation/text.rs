@@ -1,7 +1,13 @@
 //! An evaluation as plain text: its comparisons as tables, with the
-//! self-selection caveat.
+//! self-selection caveat. One renderer serves the evaluation and its
+//! published form: a withheld figure reads "withheld".
 
+use super::published::{PublishedComparison, PublishedEvaluation};
 use super::*;
+
+fn count(x: Option<u64>) -> String {
+    x.map_or_else(|| "withheld".to_owned(), |x| x.to_string())
+}
 
 fn ci_text(ci: Option<[f64; 2]>) -> String {
     ci.map_or_else(
@@ -18,7 +24,7 @@ fn signed(x: Option<f64>, places: usize) -> String {
     x.map_or_else(|| "n/a".to_owned(), |v| format!("{v:+.places$}"))
 }
 
-fn comparison_row(measure: String, c: &Comparison) -> Vec<String> {
+fn comparison_row(measure: String, c: &PublishedComparison) -> Vec<String> {
     vec![
         measure,
         c.participants.to_string(),
@@ -69,6 +75,14 @@ fn mh_line(what: &str, mh: Option<&MantelHaenszel>, bd: Option<&BreslowDay>) -> 
 impl fmt::Display for InterventionEvaluation {
     /// Aligned tables per target stage, then the caveat.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        PublishedEvaluation::from(self).fmt(f)
+    }
+}
+
+impl fmt::Display for PublishedEvaluation {
+    /// Aligned tables per target stage, then the caveat; a withheld figure
+    /// reads "withheld".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
             "Intervention evaluation: {} ({}; {})",
@@ -83,13 +97,18 @@ impl fmt::Display for InterventionEvaluation {
         writeln!(
             f,
             "Participation: {} record(s), {} candidate(s): {} completed, {} did not; {} with no application",
-            p.records, p.candidates, p.completed, p.not_completed, p.without_application
+            count(p.records),
+            count(p.candidates),
+            count(p.completed),
+            count(p.not_completed),
+            count(p.without_application)
         )?;
-        if p.partial_attendance + p.full_attendance > 0 {
+        if p.partial_attendance != Some(0) || p.full_attendance != Some(0) {
             writeln!(
                 f,
                 "Attendance: {} at every session, {} at some",
-                p.full_attendance, p.partial_attendance
+                count(p.full_attendance),
+                count(p.partial_attendance)
             )?;
         }
         for s in &self.stages {
@@ -97,7 +116,12 @@ impl fmt::Display for InterventionEvaluation {
             writeln!(
                 f,
                 "Stage {}: {} entered (and {} exempt), {} eligible: {} participants, {} non-participants compared",
-                s.stage, s.entered, s.exempt, s.eligible, s.participants, s.non_participants
+                s.stage,
+                count(s.entered),
+                count(s.exempt),
+                count(s.eligible),
+                count(s.participants),
+                count(s.non_participants)
             )?;
             let mut t = TextTable::new(COMPARISON_HEADER);
             t.row(comparison_row(

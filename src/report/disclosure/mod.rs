@@ -68,6 +68,7 @@
 //! small values on random reports.
 
 mod audit;
+pub(crate) mod evaluation;
 pub(crate) mod sections;
 
 use audit::{Echelon, Form, GroupAudit};
@@ -556,6 +557,18 @@ pub(crate) fn suppress(report: &mut Report, k: u64, strata: &[Stratum]) {
         .zip(&primary_mask)
         .filter(|(a, b)| **a && !**b)
         .count() as u64;
+    report.settled = evaluation::Settled::funnel(
+        report
+            .bottom_line
+            .groups
+            .iter()
+            .map(|g| g.group.clone())
+            .collect(),
+        report.stages.iter().map(|s| s.stage.clone()).collect(),
+        search.basis,
+        &search.values,
+        &search.withheld,
+    );
     apply(report, &search);
     withhold_stratified(report, &search, strata, k);
     report.suppression = Some(Suppression {

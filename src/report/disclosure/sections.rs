@@ -36,6 +36,12 @@ pub(crate) struct Block {
     /// The block's part of each total across blocks: (total, form); the
     /// parts of a total over every block sum to 0.
     pub(crate) parts: Vec<(usize, Form)>,
+    /// Cells withheld before the search starts, whatever their value: a
+    /// figure another section already withholds.
+    pub(crate) given: Vec<bool>,
+    /// Cells the search may not withhold: figures another section has
+    /// already published (or withheld), whose status is settled.
+    pub(crate) frozen: Vec<bool>,
 }
 
 impl Block {
@@ -47,6 +53,23 @@ impl Block {
             cost: vec![cost; n],
             within: Vec::new(),
             parts: Vec::new(),
+            given: vec![false; n],
+            frozen: vec![false; n],
+        }
+    }
+
+    /// A block of figures already published by another section: the
+    /// cells marked in `withheld` stay withheld, the rest stay published,
+    /// and none is a primary cell of this search.
+    pub(crate) fn settled(values: Vec<u64>, withheld: Vec<bool>) -> Self {
+        let n = values.len();
+        Self {
+            values,
+            cost: vec![1; n],
+            within: Vec::new(),
+            parts: Vec::new(),
+            given: withheld,
+            frozen: vec![true; n],
         }
     }
 
@@ -66,9 +89,28 @@ impl Block {
 /// The withheld cells of every block: the primary cells (1 ≤ c < `k`) and
 /// the secondary cells that keep each one from being worked out.
 pub(crate) fn suppress(blocks: &[Block], totals: usize, k: u64) -> Vec<Vec<bool>> {
+    search(blocks, totals, k).0
+}
+
+/// As [`suppress`], and whether the search was stuck: a withheld cell it
+/// found pinned with no published cell left that it may withhold to free
+/// it (only zeros, or frozen cells). A stuck search's cells are not
+/// protected; its caller must withhold more (everything it may) instead.
+pub(crate) fn suppress_or_stuck(blocks: &[Block], totals: usize, k: u64) -> (Vec<Vec<bool>>, bool) {
+    search(blocks, totals, k)
+}
+
+fn search(blocks: &[Block], totals: usize, k: u64) -> (Vec<Vec<bool>>, bool) {
     let withheld = blocks
         .iter()
-        .map(|b| b.values.iter().map(|&v| v >= 1 && v < k).collect())
+        .map(|b| {
+            b.values
+                .iter()
+                .zip(&b.given)
+                .zip(&b.frozen)
+                .map(|((&v, &given), &frozen)| given || (!frozen && v >= 1 && v < k))
+                .collect()
+        })
         .collect();
     let mut search = Search {
         blocks,
@@ -76,6 +118,8 @@ pub(crate) fn suppress(blocks: &[Block], totals: usize, k: u64) -> Vec<Vec<bool>
         k,
         withheld,
         cache: vec![None; blocks.len()],
+        stuck: false,
+        settled: blocks.iter().any(|b| b.frozen.iter().any(|f| *f)),
     };
     let mut dirty = vec![true; blocks.len()];
     loop {
@@ -85,7 +129,7 @@ pub(crate) fn suppress(blocks: &[Block], totals: usize, k: u64) -> Vec<Vec<bool>
             break;
         }
     }
-    search.withheld
+    (search.withheld, search.stuck)
 }
 
 struct Search<'a> {
@@ -94,6 +138,9 @@ struct Search<'a> {
     k: u64,
     withheld: Vec<Vec<bool>>,
     cache: Vec<Option<GroupAudit>>,
+    stuck: bool,
+    /// Whether some block is settled (has frozen cells).
+    settled: bool,
 }
 
 impl Search<'_> {
@@ -123,7 +170,7 @@ impl Search<'_> {
         let block = &self.blocks[b];
         let mut seen: Vec<(usize, usize)> = Vec::new();
         for c in candidates {
-            if self.withheld[b][c] || block.values[c] == 0 {
+            if self.withheld[b][c] || block.values[c] == 0 || block.frozen[c] {
                 continue;
             }
             match seen.iter_mut().find(|(x, _)| *x == c) {
@@ -204,8 +251,12 @@ impl Search<'_> {
                     .or_else(|| self.cheapest(b, self.near(b)))
                 {
                     Some((_, c)) => self.withhold(b, c),
-                    // Nothing left to withhold in the block: only zeros.
-                    None => break,
+                    // Nothing left to withhold in the block: only zeros
+                    // (which non-negativity pins anyway) or frozen cells.
+                    None => {
+                        self.stuck |= self.blocks[b].frozen.iter().any(|f| *f);
+                        break;
+                    }
                 }
             }
         }
@@ -325,12 +376,25 @@ impl Search<'_> {
             // exposed cell alone needs a partner in another block).
             let mut inside = None;
             let mut tried: Vec<usize> = Vec::new();
-            for _ in 0..4 {
-                let candidates: Vec<usize> = through
+            // With settled blocks beside it, no other block may help, so
+            // the search goes on to any cell in a learned relation or next
+            // to a withheld one (a combination of relations may pin the
+            // exposed cell).
+            let wide = self.settled;
+            for round in 0..if wide { 64 } else { 4 } {
+                let pool: Vec<&Form> = if round < 4 {
+                    through.iter().map(|(_, f)| f).collect()
+                } else {
+                    learned.iter().map(|(_, f)| f).collect()
+                };
+                let mut candidates: Vec<usize> = pool
                     .iter()
-                    .flat_map(|(_, f)| f.iter().filter(|(_, k)| k.abs() > 1e-12).map(|(c, _)| *c))
+                    .flat_map(|f| f.iter().filter(|(_, k)| k.abs() > 1e-12).map(|(c, _)| *c))
                     .filter(|c| !tried.contains(c))
                     .collect();
+                if round >= 4 {
+                    candidates.extend(self.near(b).into_iter().filter(|c| !tried.contains(c)));
+                }
                 let Some((_, c)) = self.cheapest(b, candidates) else {
                     break;
                 };
@@ -446,6 +510,9 @@ impl Search<'_> {
                         .unwrap_or_default()
                 }
             };
+            if choice.is_empty() {
+                self.stuck = true;
+            }
             for (h, c) in choice {
                 if !self.withheld[h][c] {
                     self.withhold(h, c);
