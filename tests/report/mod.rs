@@ -10,6 +10,7 @@ use positive_action::stats::TwoByTwo;
 
 mod attacker;
 mod attacker_sections;
+mod evaluation_published;
 mod hostile;
 mod input_errors;
 mod representation_notes;

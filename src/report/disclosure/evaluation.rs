@@ -175,6 +175,10 @@ struct Cells {
     /// comparison and in its gap closure): one set of cells, withheld or
     /// published together.
     shown: Vec<(String, (u64, u64), Prop)>,
+    /// What withholding a count or total costs, in published figures: the
+    /// whole comparison is worth more than one target group's or
+    /// stratum's, so partners are sought in the finer tables first.
+    weight: u64,
 }
 
 impl Cells {
@@ -187,8 +191,8 @@ impl Cells {
     fn prop(&mut self, p: &PublishedProportion) -> Prop {
         let (count, of) = (p.count.unwrap_or(0), p.of.unwrap_or(0));
         let prop = Prop {
-            count: self.cell(Some(count), 3),
-            of: self.cell(Some(of), 3),
+            count: self.cell(Some(count), 3 * self.weight.max(1)),
+            of: self.cell(Some(of), 3 * self.weight.max(1)),
             not: self.cell(Some(of.saturating_sub(count)), 1),
         };
         self.within
@@ -260,7 +264,7 @@ fn stage_cells(s: &PublishedStageEvaluation, disjoint: bool) -> (Cells, StageCel
         s.participants,
         s.non_participants,
     ]
-    .map(|v| c.cell(v, 1));
+    .map(|v| c.cell(v, 10));
     let a = &s.set_aside;
     let set_aside = [
         a.not_completed,
@@ -269,8 +273,10 @@ fn stage_cells(s: &PublishedStageEvaluation, disjoint: bool) -> (Cells, StageCel
         a.not_yet_ended,
     ]
     .map(|v| c.cell(v, 1));
+    c.weight = 10;
     let pass = c.comparison(&s.pass_rate);
     let selected = c.comparison(&s.selected_at_end);
+    c.weight = 1;
     let by_target: Vec<(Table, Table)> = s
         .by_target_group
         .iter()
