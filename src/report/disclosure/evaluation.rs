@@ -64,10 +64,24 @@ use crate::records::breakdown::Group;
 /// added later is suppressed jointly with them. Never serialised, printed
 /// or compared: two reports that publish the same figures are equal.
 #[derive(Clone, Default)]
-pub(crate) struct Settled(Option<Box<SettledBlocks>>);
+pub(crate) struct Settled(Option<Box<SettledState>>);
 
 #[derive(Clone)]
-pub(crate) struct SettledBlocks {
+enum SettledState {
+    /// The funnel alone, as its suppression left it (blocks are built
+    /// only when a section needs them).
+    Funnel {
+        groups: Vec<Group>,
+        stages: Vec<String>,
+        basis: RateBasis,
+        values: Vec<u64>,
+        withheld: Vec<bool>,
+    },
+    Blocks(SettledBlocks),
+}
+
+#[derive(Clone)]
+struct SettledBlocks {
     blocks: Vec<Block>,
     totals: usize,
     /// The funnel's groups, in block order (block `g` is group `g`).
@@ -91,8 +105,48 @@ impl fmt::Debug for Settled {
 
 impl Settled {
     /// The funnel's figures after its suppression: `values` and `withheld`
-    /// per group (`width` cells each, laid out by `local`).
+    /// per group, laid out by `local`.
     pub(crate) fn funnel(
+        groups: Vec<Group>,
+        stages: Vec<String>,
+        basis: RateBasis,
+        values: Vec<u64>,
+        withheld: Vec<bool>,
+    ) -> Self {
+        Self(Some(Box::new(SettledState::Funnel {
+            groups,
+            stages,
+            basis,
+            values,
+            withheld,
+        })))
+    }
+
+    fn blocks(&self) -> Option<SettledBlocks> {
+        match self.0.as_deref()? {
+            SettledState::Blocks(b) => Some(b.clone()),
+            SettledState::Funnel {
+                groups,
+                stages,
+                basis,
+                values,
+                withheld,
+            } => Some(SettledBlocks::funnel(
+                groups.clone(),
+                stages.clone(),
+                *basis,
+                values,
+                withheld,
+            )),
+        }
+    }
+}
+
+impl SettledBlocks {
+    /// One settled block per funnel group, with the relations that hold in
+    /// its counts, and the rows used (every entered and exempt count) as a
+    /// total across them: a load publishes it.
+    fn funnel(
         groups: Vec<Group>,
         stages: Vec<String>,
         basis: RateBasis,
@@ -121,17 +175,16 @@ impl Settled {
             b.parts.push((0, used.clone()));
             blocks.push(b);
         }
-        // The rows used: published beside every load.
         let mut t = Block::settled(vec![total], vec![false]);
         t.parts.push((0, vec![(0, -1.0)]));
         blocks.push(t);
-        Self(Some(Box::new(SettledBlocks {
+        Self {
             blocks,
             totals: 1,
             groups,
             stages,
             basis,
-        })))
+        }
     }
 }
 
@@ -498,12 +551,12 @@ pub(crate) fn suppress_evaluation(
     pipeline: &str,
     k: u64,
 ) -> bool {
-    let Some(state) = settled.0.as_deref() else {
-        return false;
-    };
     if evaluation.pipeline != pipeline {
         return false;
     }
+    let Some(mut state) = settled.blocks() else {
+        return false;
+    };
     let Some(stage_rows) = evaluation
         .stages
         .iter()
@@ -512,8 +565,9 @@ pub(crate) fn suppress_evaluation(
     else {
         return false;
     };
-    let mut state = state.clone();
-    let last = state.stages.len() - 1;
+    let Some(last) = state.stages.len().checked_sub(1) else {
+        return false;
+    };
     let not_passed: &[usize] = match state.basis {
         RateBasis::Decided => &[FAILED],
         RateBasis::Entered => &[FAILED, WITHDREW, PENDING],
@@ -632,7 +686,7 @@ pub(crate) fn suppress_evaluation(
         b.frozen = vec![true; w.len()];
     }
     state.blocks.extend(new_blocks);
-    *settled = Settled(Some(Box::new(state)));
+    *settled = Settled(Some(Box::new(SettledState::Blocks(state))));
     true
 }
 

@@ -566,8 +566,8 @@ pub(crate) fn suppress(report: &mut Report, k: u64, strata: &[Stratum]) {
             .collect(),
         report.stages.iter().map(|s| s.stage.clone()).collect(),
         search.basis,
-        &search.values,
-        &search.withheld,
+        search.values.clone(),
+        search.withheld.clone(),
     );
     apply(report, &search);
     withhold_stratified(report, &search, strata, k);
