@@ -582,6 +582,14 @@ pub(crate) fn suppress_evaluation(
         let mut b = cells.block();
         state.total(&all, &[(r, ENTERED)], &mut b, &[layout.counts[0]]);
         state.total(&all, &[(r, EXEMPT)], &mut b, &[layout.counts[1]]);
+        // The eligible: everyone in a target group who entered.
+        if disjoint(&targets) {
+            let inside: Option<Vec<Vec<usize>>> = targets.iter().map(|t| state.inside(t)).collect();
+            if let Some(inside) = inside {
+                let union: Vec<usize> = inside.concat();
+                state.total(&union, &[(r, ENTERED)], &mut b, &[layout.counts[2]]);
+            }
+        }
         let pass_fields = [(r, PASSED)];
         let not_fields: Vec<(usize, usize)> = not_passed.iter().map(|&f| (r, f)).collect();
         let exits: Vec<(usize, usize)> = (r..=last)
