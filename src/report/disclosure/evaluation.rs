@@ -246,7 +246,7 @@ impl Cells {
         let prop = Prop {
             count: self.cell(Some(count), 3 * self.weight.max(1)),
             of: self.cell(Some(of), 3 * self.weight.max(1)),
-            not: self.cell(Some(of.saturating_sub(count)), 1),
+            not: self.cell(Some(of.saturating_sub(count)), self.weight.max(1)),
         };
         self.within
             .push(vec![(prop.of, 1.0), (prop.count, -1.0), (prop.not, -1.0)]);

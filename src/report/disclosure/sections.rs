@@ -410,7 +410,7 @@ impl Search<'_> {
                     break;
                 }
             }
-            let choice = match inside {
+            let mut choice = match inside {
                 Some(c) => vec![(b, c)],
                 // Another block's cell in a total: the cheapest whose
                 // withholding leaves the exposed cell undetermined, judged
@@ -510,6 +510,55 @@ impl Search<'_> {
                         .unwrap_or_default()
                 }
             };
+            if choice.is_empty() && self.settled {
+                // Beside settled blocks, a cell outside every total may be
+                // what frees the exposed one (a proportion's `of`, when its
+                // count and complement are withheld). Judge any published
+                // cell of an unsettled block by its block's whole span.
+                'blocks: for h in 0..self.blocks.len() {
+                    let block = &self.blocks[h];
+                    if h == b || block.frozen.iter().all(|f| *f) || block.parts.is_empty() {
+                        continue;
+                    }
+                    let mut cells: Vec<(u64, usize)> = (0..block.values.len())
+                        .filter(|&c| {
+                            !self.withheld[h][c] && block.values[c] > 0 && !block.frozen[c]
+                        })
+                        .map(|c| (block.cost[c], c))
+                        .collect();
+                    cells.sort_unstable();
+                    let rest: Echelon = involved
+                        .iter()
+                        .zip(&spans)
+                        .filter(|&(&x, _)| x != b && x != h)
+                        .fold(Echelon::default(), |e, (_, s)| e.merged(s));
+                    for (_, c) in cells {
+                        let mut w = self.withheld[h].clone();
+                        w[c] = true;
+                        let a = GroupAudit::new(&w, &block.within);
+                        let residuals: Vec<Vec<f64>> =
+                            (0..l).map(|j| a.residual(&part(h, j))).collect();
+                        let mut span = rest.clone();
+                        for i in 0..a.cells.len() {
+                            span.insert(residuals.iter().map(|r| r[i]).collect());
+                        }
+                        let mut trial = audits[i].clone();
+                        for lambda in span.null_space(l) {
+                            let mut form: Form = Vec::new();
+                            for (j, x) in lambda.iter().enumerate() {
+                                if x.abs() > 1e-12 {
+                                    form.extend(part(b, j).into_iter().map(|(c, k)| (c, k * x)));
+                                }
+                            }
+                            trial.add(&form);
+                        }
+                        if !trial.exposed().contains(&exposed) {
+                            choice = vec![(h, c)];
+                            break 'blocks;
+                        }
+                    }
+                }
+            }
             if choice.is_empty() {
                 self.stuck = true;
             }
