@@ -99,19 +99,8 @@ fn suppression(c: &mut Criterion) {
 /// alone, and the report with the evaluation suppressed jointly with it.
 fn evaluation(c: &mut Criterion) {
     use positive_action::Counting;
-    use positive_action::interventions::{
-        EvaluationOptions, InterventionEvaluation, Stratification,
-    };
     let year = synthetic::recruitment_with_interview_workshop(5_000, 2025).expect("year");
-    let evaluation = InterventionEvaluation::new(
-        &year.applications,
-        &year.workshop,
-        &year.participations,
-        &EvaluationOptions::new()
-            .stratification(Stratification::Cohorts)
-            .launch(year.launch),
-    )
-    .expect("evaluation");
+    let evaluation = year.evaluation().expect("evaluation");
     let breakdown = Breakdown::parse(["ethnicity"]).expect("breakdown");
     let counts =
         FunnelCounts::from_applications(&year.applications, &breakdown, Counting::Applications);

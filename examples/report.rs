@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use positive_action::counts::StageTimes;
-use positive_action::interventions::{EvaluationOptions, InterventionEvaluation, Stratification};
 use positive_action::io::{CsvCounts, CsvOptions, Mode, SetAside, StageOrder, count_csv_path};
 use positive_action::report::{
     LoadSummary, Report, ReportInput, ReportOptions, SET_ASIDE_EXAMPLES,
@@ -336,15 +335,7 @@ fn default_jobs(args: &Args) -> Result<Vec<Job>, String> {
     // candidates launched in October, and a promotion round.
     let year =
         synthetic::recruitment_with_interview_workshop(5_000, 2025).map_err(|e| e.to_string())?;
-    let evaluation = InterventionEvaluation::new(
-        &year.applications,
-        &year.workshop,
-        &year.participations,
-        &EvaluationOptions::new()
-            .stratification(Stratification::Cohorts)
-            .launch(year.launch),
-    )
-    .map_err(|e| e.to_string())?;
+    let evaluation = year.evaluation().map_err(|e| e.to_string())?;
     let promotion = synthetic::sergeant_promotion(1_200, 2025).map_err(|e| e.to_string())?;
     for (applications, evaluation) in [(year.applications, Some(evaluation)), (promotion, None)] {
         let counts = FunnelCounts::from_applications(

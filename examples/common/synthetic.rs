@@ -115,6 +115,24 @@ pub fn profile(rng: &mut SplitMix64) -> Result<Profile> {
     Profile::parse([("sex", sex), ("ethnicity", ethnicity)])
 }
 
+impl WorkshopYear {
+    /// The workshop's evaluation as the `report` example runs it: by
+    /// cohort, and before and after the launch.
+    pub fn evaluation(&self) -> Result<positive_action::interventions::InterventionEvaluation> {
+        use positive_action::interventions::{
+            EvaluationOptions, InterventionEvaluation, Stratification,
+        };
+        InterventionEvaluation::new(
+            &self.applications,
+            &self.workshop,
+            &self.participations,
+            &EvaluationOptions::new()
+                .stratification(Stratification::Cohorts)
+                .launch(self.launch),
+        )
+    }
+}
+
 /// A police constable recruitment year (financial year 2025/26) of
 /// `applicants` candidates. Applications made late in the year may still be
 /// pending on the census date.

@@ -5,9 +5,7 @@
 //! and that what it reports agrees to 1e-9 relative.
 
 use positive_action::impact::GroupImpact;
-use positive_action::interventions::{
-    Comparison, EvaluationOptions, InterventionEvaluation, RatioToReference, Stratification,
-};
+use positive_action::interventions::{Comparison, RatioToReference};
 use positive_action::stats::{BreslowDay, FisherExact, MantelHaenszel, TwoByTwo, ZTest};
 use positive_action::{ImpactAnalysis, ImpactOptions, ReferencePolicy};
 use serde_json::Value;
@@ -369,15 +367,7 @@ fn kent_selection_against_reference_values() {
 fn synthetic_workshop_year_against_reference_values() {
     let all = expected();
     let year = crate::synthetic::recruitment_with_interview_workshop(20_000, 2025).unwrap();
-    let evaluation = InterventionEvaluation::new(
-        &year.applications,
-        &year.workshop,
-        &year.participations,
-        &EvaluationOptions::new()
-            .stratification(Stratification::Cohorts)
-            .launch(year.launch),
-    )
-    .unwrap();
+    let evaluation = year.evaluation().unwrap();
     let interview = &evaluation.stages[0];
     let mut check = Check::default();
     check.comparison("synthetic_pass_interview", &interview.pass_rate, &all);

@@ -4,7 +4,7 @@
 //! evaluation when nothing is suppressed. `attacker_evaluation` checks that
 //! nothing withheld can be worked out.
 
-use positive_action::interventions::{EvaluationOptions, InterventionEvaluation, Stratification};
+use positive_action::interventions::InterventionEvaluation;
 use positive_action::report::{Report, ReportOptions};
 use positive_action::{Breakdown, Counting, FunnelCounts, ImpactOptions};
 use serde_json::Value;
@@ -13,15 +13,7 @@ use crate::synthetic::{WorkshopYear, recruitment_with_interview_workshop};
 
 fn year() -> (WorkshopYear, InterventionEvaluation) {
     let year = recruitment_with_interview_workshop(5_000, 2025).expect("synthetic year");
-    let evaluation = InterventionEvaluation::new(
-        &year.applications,
-        &year.workshop,
-        &year.participations,
-        &EvaluationOptions::new()
-            .stratification(Stratification::Cohorts)
-            .launch(year.launch),
-    )
-    .expect("evaluation");
+    let evaluation = year.evaluation().expect("evaluation");
     (year, evaluation)
 }
 
