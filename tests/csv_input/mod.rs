@@ -6,6 +6,8 @@ use crate::synthetic;
 #[path = "../../examples/common/synthetic_csv.rs"]
 mod synthetic_csv;
 
+mod fuzz_found;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
