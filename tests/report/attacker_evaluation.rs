@@ -11,23 +11,38 @@
 //! alone adds to it), worked out here by building the report and the
 //! evaluation of each candidate alone, unsuppressed.
 //!
-//! The attacker knows every one of those vectors (far more than a real one:
-//! it knows who applied and how each fared) and the published values. A
-//! withheld count `w` is *leaked* when `a_w` lies in the span of the
+//! A withheld count `w` is *leaked* when `a_w` lies in the span of the
 //! published counts' vectors: then `w` is a fixed combination of published
-//! values, whatever suppression modelled. The span is tested exactly, by
-//! elimination over the integers modulo the prime 2^31 − 1 (the vectors are
-//! small whole numbers; a false answer needs the prime to divide every
-//! maximal minor, which these 0/1 matrices do not come near).
+//! values, whatever relations the suppression modelled. Over the data
+//! set's own candidates alone that test knows more than any reader: which
+//! kinds of candidate applied. A small group makes two counts the same
+//! candidates by chance (the one withdrawal at appointment is the one
+//! candidate exempt from the interview), and the test "works out" one from
+//! the other. So what it finds is tried again with a candidate of every
+//! kind the data could hold added (each profile, journey, way of taking
+//! part and place of the date: [`DataSet::every_kind`]), less the kinds
+//! the published counts rule out (a published 0 rules out every kind that
+//! adds to it; two equal published counts, one never below the other,
+//! rule out every kind for which they differ). A count still in the span
+//! is leaked: an attacker who knows only what each count means and what
+//! was published works it out. (More kinds, such as an application dated
+//! in another period than its interview, could only dismiss more.) The
+//! attacker does not reason with inequalities beyond those two rules, nor
+//! search over small values as `attacker.rs` does.
+//!
+//! Every span is tested exactly, by elimination over the integers modulo
+//! the prime 2^31 − 1: the vectors are small whole numbers, and a false
+//! answer needs the prime to divide the minors that decide a rank. A leak
+//! is printed with the published counts it is a combination of.
 //!
 //! Before attacking, the oracle checks its own premise: every count of the
 //! unsuppressed report is the sum of its one-candidate values. A count that
 //! is not fails loudly by name.
 //!
-//! Beside the counts, every statistic computed from a withheld count (a
-//! rate, ratio, interval, odds ratio, test, parity verdict, Mantel-Haenszel
-//! or Breslow-Day) must not be published: published, it would carry what
-//! the null hides.
+//! Beside the counts, no statistic of the evaluation computed from a
+//! withheld count (a rate, ratio, interval, odds ratio, test, parity
+//! verdict, Mantel-Haenszel or Breslow-Day) may be published, and no note
+//! of it may quote a small count.
 //!
 //! The evaluation part engages when the suppressed report's JSON holds an
 //! `interventions` array; until then only the funnel part is attacked.

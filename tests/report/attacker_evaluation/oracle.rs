@@ -2,7 +2,7 @@
 //! and the exact span test of the attack.
 
 use std::cell::OnceCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use positive_action::interventions::Participation;
 use positive_action::{Candidate, CountRecord, Counting, FunnelCounts, Journey, Stage};
@@ -111,53 +111,55 @@ fn funnel_sets(report: &Value) -> Vec<&Value> {
     sets
 }
 
-/// Every count of an unsuppressed report.
-fn count_leaves(report: &Value) -> Vec<Locator> {
+/// Every place a count may sit in a report, with what is there (`null`
+/// where a count is withheld, or where the evaluation has a statistic that
+/// is undefined).
+fn count_fields(report: &Value) -> Vec<(Locator, &Value)> {
     let mut out = Vec::new();
     for set in funnel_sets(report) {
-        let name = set["stage"].as_str().unwrap().to_owned();
-        for row in set["groups"].as_array().unwrap() {
+        let name = set["stage"].as_str().unwrap_or_default();
+        for row in set["groups"].as_array().into_iter().flatten() {
             for field in FUNNEL_FIELDS {
-                if row[field].is_u64() {
-                    out.push(Locator::Funnel {
-                        set: name.clone(),
-                        group: row["group"].clone(),
-                        field,
-                    });
+                if let Some(v) = row.get(field) {
+                    let set = name.to_owned();
+                    let group = row["group"].clone();
+                    out.push((Locator::Funnel { set, group, field }, v));
                 }
             }
         }
     }
-    for d in report["decomposition"].as_array().unwrap() {
-        if d["pending"].is_u64() {
-            out.push(Locator::Pending {
-                group: d["group"].clone(),
-            });
+    for d in report["decomposition"].as_array().into_iter().flatten() {
+        if let Some(v) = d.get("pending") {
+            let group = d["group"].clone();
+            out.push((Locator::Pending { group }, v));
         }
     }
-    if let Some(evaluations) = report["interventions"].as_array() {
-        for (i, e) in evaluations.iter().enumerate() {
-            evaluation_leaves(e, format!("/interventions/{i}"), &mut out);
-        }
+    for (i, e) in report["interventions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        evaluation_fields(e, format!("/interventions/{i}"), &mut out);
     }
     out
 }
 
-fn evaluation_leaves(v: &Value, pointer: String, out: &mut Vec<Locator>) {
+fn evaluation_fields<'v>(v: &'v Value, pointer: String, out: &mut Vec<(Locator, &'v Value)>) {
     match v {
         Value::Object(map) => {
             for (key, child) in map {
                 if !NOT_COUNTS.contains(&key.as_str()) {
-                    evaluation_leaves(child, format!("{pointer}/{key}"), out);
+                    evaluation_fields(child, format!("{pointer}/{key}"), out);
                 }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                evaluation_leaves(child, format!("{pointer}/{i}"), out);
+                evaluation_fields(child, format!("{pointer}/{i}"), out);
             }
         }
-        Value::Number(n) if n.is_u64() => out.push(Locator::Evaluation(pointer)),
+        Value::Number(_) | Value::Null => out.push((Locator::Evaluation(pointer), v)),
         _ => {}
     }
 }
@@ -165,6 +167,8 @@ fn evaluation_leaves(v: &Value, pointer: String, out: &mut Vec<Locator>) {
 /// A count: where it is, its one-candidate values, its true total.
 pub struct Leaf {
     pub at: Locator,
+    /// [`Locator::name`].
+    name: String,
     pub vector: Vec<u64>,
     pub truth: u64,
 }
@@ -209,15 +213,15 @@ impl<'a> Oracle<'a> {
             }),
         )
         .unwrap();
-        let leaves: Vec<Leaf> = count_leaves(&full)
+        let leaves: Vec<Leaf> = count_fields(&full)
             .into_iter()
-            .map(|at| {
-                let truth = at.get(&full).and_then(Value::as_u64).unwrap();
-                Leaf {
+            .filter_map(|(at, v)| {
+                Some(Leaf {
+                    name: at.name(),
                     at,
                     vector: Vec::with_capacity(pairs.len()),
-                    truth,
-                }
+                    truth: v.as_u64()?,
+                })
             })
             .collect();
         assert!(
@@ -300,17 +304,19 @@ impl<'a> Oracle<'a> {
             ))
             .unwrap();
         let alone = data.report(&counts, &applications, records, 0);
+        let fields: HashMap<String, &Value> = count_fields(&alone)
+            .into_iter()
+            .map(|(at, v)| (at.name(), v))
+            .collect();
         let mut column: Vec<u64> = self
             .leaves
             .iter()
-            .map(|leaf| match leaf.at.get(&alone) {
+            .map(|leaf| match fields.get(&leaf.name) {
                 None => 0,
                 Some(v) => v.as_u64().unwrap_or_else(|| {
                     panic!(
                         "seed {}: count {} is {v} in the report of {:?} alone",
-                        data.seed,
-                        leaf.at.name(),
-                        candidate.id
+                        data.seed, leaf.name, candidate.id
                     )
                 }),
             })
@@ -330,6 +336,44 @@ impl<'a> Oracle<'a> {
                 .map(|(c, j, r)| self.column(c, j, r))
                 .collect()
         })
+    }
+
+    /// The kinds of candidate (see [`DataSet::every_kind`]) that the
+    /// published counts `sources` do not rule out. Counts are sums of
+    /// non-negative parts, so a published 0 rules out every kind that
+    /// adds to it; and two published counts that are equal, one never
+    /// below the other for any kind left (nor for the candidates of the
+    /// data), rule out every kind for which they differ. Repeated until
+    /// nothing more is ruled out.
+    fn possible_kinds(&self, sources: &[usize], present: &[Vec<u64>]) -> Vec<&Vec<u64>> {
+        let mut kinds: Vec<&Vec<u64>> = self.kinds().iter().collect();
+        for &f in sources {
+            if self.leaves[f].truth == 0 {
+                kinds.retain(|c| c[f] == 0);
+            }
+        }
+        let mut equal: Vec<(usize, usize)> = Vec::new();
+        for (i, &f) in sources.iter().enumerate() {
+            for &g in &sources[i + 1..] {
+                let (x, y) = (&self.leaves[f], &self.leaves[g]);
+                if x.truth == y.truth && x.truth > 0 && x.vector != y.vector {
+                    equal.push((f, g));
+                    equal.push((g, f));
+                }
+            }
+        }
+        loop {
+            let before = kinds.len();
+            for &(f, g) in &equal {
+                let above = |c: &Vec<u64>| c[f] >= c[g];
+                if present.iter().all(above) && kinds.iter().all(|c| above(c)) {
+                    kinds.retain(|c| c[f] == c[g]);
+                }
+            }
+            if kinds.len() == before {
+                return kinds;
+            }
+        }
     }
 
     /// Attacks `published` (a suppressed report): the withheld counts that
@@ -384,23 +428,14 @@ impl<'a> Oracle<'a> {
         if suspects.is_empty() {
             return out;
         }
-        // Every kind of candidate that no published zero rules out, with
-        // the candidates of the data: the distinct columns, since only
-        // they matter to the span.
-        let allowed = |column: &Vec<u64>| {
-            sources
-                .iter()
-                .all(|&f| self.leaves[f].truth > 0 || column[f] == 0)
-        };
-        let present = (0..self.data.candidates.len()).map(|i| {
-            self.leaves
-                .iter()
-                .map(|l| l.vector[i])
-                .collect::<Vec<u64>>()
-        });
-        let columns: BTreeSet<Vec<u64>> = present
-            .chain(self.kinds().iter().filter(|c| allowed(c)).cloned())
+        // The candidates of the data, and every kind of candidate that
+        // the published counts do not rule out: the distinct columns, since
+        // only they matter to the span.
+        let present: Vec<Vec<u64>> = (0..self.data.candidates.len())
+            .map(|i| self.leaves.iter().map(|l| l.vector[i]).collect())
             .collect();
+        let kinds = self.possible_kinds(&sources, &present);
+        let columns: BTreeSet<&Vec<u64>> = present.iter().chain(kinds).collect();
         let wide = |f: usize| -> Vec<u64> { columns.iter().map(|column| column[f]).collect() };
         let mut span = Span::default();
         for &f in &sources {
