@@ -9,6 +9,7 @@ use positive_action::report::{Report, ReportInput, ReportOptions};
 use positive_action::stats::TwoByTwo;
 
 mod attacker;
+mod attacker_evaluation;
 mod attacker_sections;
 mod evaluation_published;
 mod hostile;
