@@ -84,6 +84,11 @@ enum SettledState {
 struct SettledBlocks {
     blocks: Vec<Block>,
     totals: usize,
+    /// While true, the totals being added hold by construction.
+    certain: bool,
+    /// Relations among a new block's cells that published counts fix and
+    /// that hold by construction.
+    known: Vec<Form>,
     /// The funnel's groups, in block order (block `g` is group `g`).
     groups: Vec<Group>,
     /// The funnel's stage names.
@@ -181,6 +186,8 @@ impl SettledBlocks {
         Self {
             blocks,
             totals: 1,
+            certain: false,
+            known: Vec::new(),
             groups,
             stages,
             basis,
@@ -232,6 +239,11 @@ struct Cells {
     /// whole comparison is worth more than one target group's or
     /// stratum's, so partners are sought in the finer tables first.
     weight: u64,
+    /// The relations that hold by construction (a proportion's of is its
+    /// count and complement), as against those that hold in these counts
+    /// and may be a coincidence: only these may show that a count is known
+    /// already, and so published.
+    certain: Vec<Form>,
 }
 
 impl Cells {
@@ -248,8 +260,9 @@ impl Cells {
             of: self.cell(Some(of), 3 * self.weight.max(1)),
             not: self.cell(Some(of.saturating_sub(count)), self.weight.max(1)),
         };
-        self.within
-            .push(vec![(prop.of, 1.0), (prop.count, -1.0), (prop.not, -1.0)]);
+        let form = vec![(prop.of, 1.0), (prop.count, -1.0), (prop.not, -1.0)];
+        self.within.push(form.clone());
+        self.certain.push(form);
         prop
     }
 
@@ -283,7 +296,28 @@ impl Cells {
     /// does not, such as one assuming nothing is set aside when something
     /// is, holds only with terms nobody publishes, and tells an attacker
     /// nothing).
-    fn block(self) -> Block {
+    ///
+    /// Two counts of a stage with the same value are taken to be the same
+    /// people: they often are (every participant rated and ended, so the
+    /// pass rate's and selection's denominators agree; one stratum holding
+    /// every participant after the launch), in ways the counts published
+    /// beside them (a zero set aside, a zero not yet ended) let a reader
+    /// see. An equality that is a coincidence only makes the search
+    /// withhold more.
+    fn block(mut self) -> (Block, Vec<Form>) {
+        let mut by_value: Vec<(u64, usize)> = self
+            .values
+            .iter()
+            .enumerate()
+            .filter(|&(_, &v)| v > 0)
+            .map(|(c, &v)| (v, c))
+            .collect();
+        by_value.sort_unstable();
+        for pair in by_value.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                self.within.push(vec![(pair[0].1, 1.0), (pair[1].1, -1.0)]);
+            }
+        }
         let mut b = Block::new(self.values, 1);
         b.cost = self.cost;
         b.within = self
@@ -291,7 +325,7 @@ impl Cells {
             .into_iter()
             .filter(|f| holds(f, &b.values))
             .collect();
-        b
+        (b, self.certain)
     }
 }
 
@@ -409,6 +443,49 @@ fn stage_cells(s: &PublishedStageEvaluation, disjoint: bool) -> (Cells, StageCel
         &[participants, non_participants],
         &[selected.a.of, selected.b.of, set_aside[3]],
     );
+    // Who is set aside: the eligible who did not complete or took part
+    // late, and the ineligible who took part; which of these hold depends
+    // on who they are, so each is kept where it holds.
+    let [not_completed, after, ineligible, _] = set_aside;
+    for extra in [&[not_completed, after][..], &[not_completed], &[after]] {
+        let mut parts = vec![participants, non_participants];
+        parts.extend_from_slice(extra);
+        c.balance(&[eligible], &parts);
+    }
+    let entered = counts[0];
+    let gap_references: Vec<usize> = {
+        let mut r: Vec<usize> = s
+            .gap_closure
+            .iter()
+            .filter(|g| g.reference.is_some())
+            .map(|g| {
+                let key = format!("reference {}", reference(&g.reference));
+                c.shown
+                    .iter()
+                    .find(|(k, _, _)| *k == key)
+                    .map_or(usize::MAX, |(_, _, p)| p.of)
+            })
+            .filter(|&x| x != usize::MAX)
+            .collect();
+        r.sort_unstable();
+        r.dedup();
+        r
+    };
+    for &r in &gap_references {
+        c.balance(
+            &[entered],
+            &[
+                participants,
+                non_participants,
+                not_completed,
+                after,
+                ineligible,
+                r,
+            ],
+        );
+        c.balance(&[entered], &[eligible, ineligible, r]);
+        c.balance(&[entered], &[eligible, r]);
+    }
     let sides = |t: &Table| [t.a.count, t.a.not, t.b.count, t.b.not];
     if disjoint && !by_target.is_empty() {
         for (whole, part) in [
@@ -426,6 +503,22 @@ fn stage_cells(s: &PublishedStageEvaluation, disjoint: bool) -> (Cells, StageCel
                 c.balance(&[whole[k]], &parts);
             }
         }
+        // With the undated and those outside every stratum: the compared,
+        // the rated and the ended are the strata's and theirs (each holds
+        // where everyone is rated, or has ended).
+        if let Some([undated, outside]) = strata_counts {
+            let ofs = |t: fn(&(Table, Table)) -> Table| -> Vec<usize> {
+                strata
+                    .iter()
+                    .flat_map(|x| [t(x).a.of, t(x).b.of])
+                    .chain([undated, outside])
+                    .collect()
+            };
+            let (pass_ofs, selected_ofs) = (ofs(|x| x.0), ofs(|x| x.1));
+            c.balance(&[participants, non_participants], &pass_ofs);
+            c.balance(&[pass.a.of, pass.b.of], &pass_ofs);
+            c.balance(&[selected.a.of, selected.b.of], &selected_ofs);
+        }
     }
     if !strata.is_empty() {
         for (whole, part) in [
@@ -442,6 +535,22 @@ fn stage_cells(s: &PublishedStageEvaluation, disjoint: bool) -> (Cells, StageCel
                 let parts: Vec<usize> = part.iter().map(|p| p[k]).collect();
                 c.balance(&[whole[k]], &parts);
             }
+        }
+        // With the undated and those outside every stratum: the compared,
+        // the rated and the ended are the strata's and theirs (each holds
+        // where everyone is rated, or has ended).
+        if let Some([undated, outside]) = strata_counts {
+            let ofs = |t: fn(&(Table, Table)) -> Table| -> Vec<usize> {
+                strata
+                    .iter()
+                    .flat_map(|x| [t(x).a.of, t(x).b.of])
+                    .chain([undated, outside])
+                    .collect()
+            };
+            let (pass_ofs, selected_ofs) = (ofs(|x| x.0), ofs(|x| x.1));
+            c.balance(&[participants, non_participants], &pass_ofs);
+            c.balance(&[pass.a.of, pass.b.of], &pass_ofs);
+            c.balance(&[selected.a.of, selected.b.of], &selected_ofs);
         }
     }
     for (i, (before, after, took_part)) in before_after.iter().enumerate() {
@@ -510,6 +619,18 @@ impl SettledBlocks {
         b: &mut Block,
         cells: &[usize],
     ) {
+        let signed: Vec<(usize, i64)> = cells.iter().map(|&c| (c, 1)).collect();
+        self.signed_total(groups, fields, b, &signed);
+    }
+
+    /// As [`SettledBlocks::total`], with `cells` weighted ±1.
+    fn signed_total(
+        &mut self,
+        groups: &[usize],
+        fields: &[(usize, usize)],
+        b: &mut Block,
+        cells: &[(usize, i64)],
+    ) {
         let form: Form = fields.iter().map(|&(r, f)| (local(r, f), 1.0)).collect();
         let funnel: u64 = groups
             .iter()
@@ -519,16 +640,22 @@ impl SettledBlocks {
                     .sum::<u64>()
             })
             .sum();
-        let here: u64 = cells.iter().map(|&c| b.values[c]).sum();
-        if funnel != here {
+        let here: i128 = cells
+            .iter()
+            .map(|&(c, k)| i128::from(b.values[c]) * i128::from(k))
+            .sum();
+        if i128::from(funnel) != here {
             return;
         }
-        let mine: Form = cells.iter().map(|&c| (c, -1.0)).collect();
+        let mine: Form = cells.iter().map(|&(c, k)| (c, -(k as f64))).collect();
         let public = groups
             .iter()
             .all(|&g| form.iter().all(|&(c, _)| !self.blocks[g].given[c]));
         if public {
             // A constant: the relation binds this block's cells alone.
+            if self.certain {
+                self.known.push(mine.clone());
+            }
             b.within.push(mine);
             return;
         }
@@ -579,7 +706,9 @@ pub(crate) fn suppress_evaluation(
     for (s, &r) in evaluation.stages.iter().zip(&stage_rows) {
         let targets: Vec<&Group> = s.by_target_group.iter().map(|g| &g.group).collect();
         let (cells, layout) = stage_cells(s, disjoint(&targets));
-        let mut b = cells.block();
+        let (mut b, certain) = cells.block();
+        state.known = certain;
+        state.certain = true;
         state.total(&all, &[(r, ENTERED)], &mut b, &[layout.counts[0]]);
         state.total(&all, &[(r, EXEMPT)], &mut b, &[layout.counts[1]]);
         // The eligible: everyone in a target group who entered.
@@ -588,8 +717,17 @@ pub(crate) fn suppress_evaluation(
             if let Some(inside) = inside {
                 let union: Vec<usize> = inside.concat();
                 state.total(&union, &[(r, ENTERED)], &mut b, &[layout.counts[2]]);
+                // Everyone else who entered: the entered less the eligible.
+                let rest: Vec<usize> = all.iter().copied().filter(|g| !union.contains(g)).collect();
+                state.signed_total(
+                    &rest,
+                    &[(r, ENTERED)],
+                    &mut b,
+                    &[(layout.counts[0], 1), (layout.counts[2], -1)],
+                );
             }
         }
+        state.certain = false;
         let pass_fields = [(r, PASSED)];
         let not_fields: Vec<(usize, usize)> = not_passed.iter().map(|&f| (r, f)).collect();
         let exits: Vec<(usize, usize)> = (r..=last)
@@ -610,6 +748,21 @@ pub(crate) fn suppress_evaluation(
                     state.total(&inside, &exits, &mut b, &[sel.a.not, sel.b.not]);
                 }
                 if let Some((before, after, _)) = layout.before_after.get(i) {
+                    // Everyone in the group who entered (or was rated) is
+                    // before, after or undated; the undated of the strata
+                    // are often the same people.
+                    let rated: Vec<(usize, usize)> = match state.basis {
+                        RateBasis::Entered => vec![(r, ENTERED)],
+                        RateBasis::Decided => vec![(r, PASSED), (r, FAILED)],
+                    };
+                    let mut sides = vec![before.a.of, after.a.of];
+                    state.total(&inside, &rated, &mut b, &sides);
+                    if let Some([undated, outside]) = layout.strata_counts {
+                        sides.push(undated);
+                        state.total(&inside, &rated, &mut b, &sides);
+                        sides.push(outside);
+                        state.total(&inside, &rated, &mut b, &sides);
+                    }
                     state.total(
                         &inside,
                         &pass_fields,
@@ -622,6 +775,18 @@ pub(crate) fn suppress_evaluation(
             if let Some(inside) = gap.reference.as_ref().and_then(|g| state.inside(g)) {
                 state.total(&inside, &pass_fields, &mut b, &[p.b.count]);
                 state.total(&inside, &not_fields, &mut b, &[p.b.not]);
+                // The reference's rated are its non-participants, and
+                // perhaps some who took part though ineligible, or late.
+                let rated: Vec<(usize, usize)> = match state.basis {
+                    RateBasis::Entered => vec![(r, ENTERED)],
+                    RateBasis::Decided => vec![(r, PASSED), (r, FAILED)],
+                };
+                let [_, after, ineligible, _] = layout.set_aside;
+                for extra in [&[ineligible][..], &[after], &[ineligible, after]] {
+                    let mut cells = vec![p.b.of];
+                    cells.extend_from_slice(extra);
+                    state.total(&inside, &rated, &mut b, &cells);
+                }
                 if let Some((before, after, _)) = layout.before_after.get(i) {
                     state.total(
                         &inside,
@@ -633,7 +798,7 @@ pub(crate) fn suppress_evaluation(
                 }
             }
         }
-        freeze_public(&mut b, k);
+        freeze_public(&mut b, &state.known, k);
         new_blocks.push(b);
         layouts.push(layout);
     }
@@ -651,17 +816,23 @@ pub(crate) fn suppress_evaluation(
     ]
     .map(|v| pc.cell(v, 1));
     pc.balance(&[summary[1]], &[summary[2], summary[3]]);
-    new_blocks.push(pc.block());
+    new_blocks.push(pc.block().0);
 
     let mut blocks = state.blocks.clone();
     blocks.extend(new_blocks.iter().cloned());
     let (mut withheld, stuck) = suppress_or_stuck(&blocks, state.totals, k);
     if stuck {
-        for w in &mut withheld[settled_count..] {
-            w.fill(true);
+        // Everything but what the funnel's published counts already give.
+        for (w, b) in withheld[settled_count..]
+            .iter_mut()
+            .zip(&blocks[settled_count..])
+        {
+            for (w, frozen) in w.iter_mut().zip(&b.frozen) {
+                *w = !frozen;
+            }
         }
         evaluation.notes.push(
-            "small-cell suppression could not protect this evaluation's small counts without withholding figures the report already publishes, so every count of it is withheld".to_owned(),
+            "small-cell suppression could not protect this evaluation's small counts without withholding figures the report already publishes, so every count of it is withheld but those the funnel's published counts give".to_owned(),
         );
     }
     for (s, (layout, w)) in evaluation
@@ -703,9 +874,9 @@ pub(crate) fn suppress_evaluation(
 /// so withholding it protects nothing, and it can be no other cell's
 /// partner. A small one stays withheld: the search cannot help it, and
 /// says so by getting stuck.
-fn freeze_public(b: &mut Block, k: u64) {
+fn freeze_public(b: &mut Block, known: &[Form], k: u64) {
     let all = vec![true; b.values.len()];
-    let audit = GroupAudit::new(&all, &b.within);
+    let audit = GroupAudit::new(&all, known);
     for c in audit.exposed() {
         if !(1..k).contains(&b.values[c]) {
             b.frozen[c] = true;
@@ -876,7 +1047,8 @@ fn apply_stage(s: &mut PublishedStageEvaluation, l: &StageCells, w: &[bool]) {
 }
 
 /// Leaves out every note that quotes a number (a count, or a figure from
-/// one), once the names it quotes are taken out, and says how many.
+/// one), once the names it quotes are taken out, and says that some were
+/// (not how many: which notes there are tells which counts are not zero).
 fn drop_notes_with_numbers(e: &mut PublishedEvaluation) {
     let mut names: Vec<String> = vec![
         e.intervention.clone(),
@@ -918,8 +1090,10 @@ fn drop_notes_with_numbers(e: &mut PublishedEvaluation) {
     }
     keep(&mut e.notes);
     if dropped > 0 {
-        e.notes.push(format!(
-            "{dropped} note(s) quoting counts or figures from them are left out under small-cell suppression"
-        ));
+        // How many would tell which set-aside counts are not zero.
+        e.notes.push(
+            "notes quoting counts or figures from them are left out under small-cell suppression"
+                .to_owned(),
+        );
     }
 }
