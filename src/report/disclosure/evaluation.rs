@@ -296,28 +296,7 @@ impl Cells {
     /// does not, such as one assuming nothing is set aside when something
     /// is, holds only with terms nobody publishes, and tells an attacker
     /// nothing).
-    ///
-    /// Two counts of a stage with the same value are taken to be the same
-    /// people: they often are (every participant rated and ended, so the
-    /// pass rate's and selection's denominators agree; one stratum holding
-    /// every participant after the launch), in ways the counts published
-    /// beside them (a zero set aside, a zero not yet ended) let a reader
-    /// see. An equality that is a coincidence only makes the search
-    /// withhold more.
-    fn block(mut self) -> (Block, Vec<Form>) {
-        let mut by_value: Vec<(u64, usize)> = self
-            .values
-            .iter()
-            .enumerate()
-            .filter(|&(_, &v)| v > 0)
-            .map(|(c, &v)| (v, c))
-            .collect();
-        by_value.sort_unstable();
-        for pair in by_value.windows(2) {
-            if pair[0].0 == pair[1].0 {
-                self.within.push(vec![(pair[0].1, 1.0), (pair[1].1, -1.0)]);
-            }
-        }
+    fn block(self) -> (Block, Vec<Form>) {
         let mut b = Block::new(self.values, 1);
         b.cost = self.cost;
         b.within = self
@@ -443,6 +422,25 @@ fn stage_cells(s: &PublishedStageEvaluation, disjoint: bool) -> (Cells, StageCel
         &[participants, non_participants],
         &[selected.a.of, selected.b.of, set_aside[3]],
     );
+    // The same people, where every one of them was rated and has ended
+    // (a zero set aside or not yet ended published beside them shows it):
+    // a comparison's pass-rate and selection denominators, and the
+    // participants of a stratum and those after the launch.
+    let mut same = |a: usize, b: usize| c.balance(&[a], &[b]);
+    for (p, e) in [(pass, selected)]
+        .into_iter()
+        .chain(by_target.iter().copied())
+        .chain(strata.iter().copied())
+    {
+        same(p.a.of, e.a.of);
+        same(p.b.of, e.b.of);
+    }
+    for (_, _, took_part) in &before_after {
+        for (p, e) in &strata {
+            same(took_part.count, p.a.of);
+            same(took_part.count, e.a.of);
+        }
+    }
     // Who is set aside: the eligible who did not complete or took part
     // late, and the ineligible who took part; which of these hold depends
     // on who they are, so each is kept where it holds.
@@ -702,6 +700,7 @@ pub(crate) fn suppress_evaluation(
     let settled_count = state.blocks.len();
     let mut new_blocks = Vec::new();
     let mut layouts = Vec::new();
+    let mut public: Vec<Vec<usize>> = Vec::new();
     let all: Vec<usize> = (0..state.groups.len()).collect();
     for (s, &r) in evaluation.stages.iter().zip(&stage_rows) {
         let targets: Vec<&Group> = s.by_target_group.iter().map(|g| &g.group).collect();
@@ -798,7 +797,20 @@ pub(crate) fn suppress_evaluation(
                 }
             }
         }
-        freeze_public(&mut b, &state.known, k);
+        // What the funnel's published counts give for certain: all that a
+        // search that gets stuck may still publish.
+        public.push(pinned(b.values.len(), &state.known));
+        // What they give under the relations assumed too: published, since
+        // withholding it would protect nothing if the relation holds, and
+        // publishing a count of k or more is safe whenever the search knows
+        // it is published.
+        let mut all_relations = b.within.clone();
+        all_relations.extend(state.known.iter().cloned());
+        for c in pinned(b.values.len(), &all_relations) {
+            if !(1..k).contains(&b.values[c]) {
+                b.frozen[c] = true;
+            }
+        }
         new_blocks.push(b);
         layouts.push(layout);
     }
@@ -823,12 +835,12 @@ pub(crate) fn suppress_evaluation(
     let (mut withheld, stuck) = suppress_or_stuck(&blocks, state.totals, k);
     if stuck {
         // Everything but what the funnel's published counts already give.
-        for (w, b) in withheld[settled_count..]
-            .iter_mut()
-            .zip(&blocks[settled_count..])
-        {
-            for (w, frozen) in w.iter_mut().zip(&b.frozen) {
-                *w = !frozen;
+        for (i, w) in withheld[settled_count..].iter_mut().enumerate() {
+            w.fill(true);
+            for &c in public.get(i).into_iter().flatten() {
+                if !(1..k).contains(&blocks[settled_count + i].values[c]) {
+                    w[c] = false;
+                }
             }
         }
         evaluation.notes.push(
@@ -869,19 +881,10 @@ pub(crate) fn suppress_evaluation(
     true
 }
 
-/// Freezes, as published, every cell of `b` its relations pin when all of
-/// its cells are unknown: the published funnel counts alone give it away,
-/// so withholding it protects nothing, and it can be no other cell's
-/// partner. A small one stays withheld: the search cannot help it, and
-/// says so by getting stuck.
-fn freeze_public(b: &mut Block, known: &[Form], k: u64) {
-    let all = vec![true; b.values.len()];
-    let audit = GroupAudit::new(&all, known);
-    for c in audit.exposed() {
-        if !(1..k).contains(&b.values[c]) {
-            b.frozen[c] = true;
-        }
-    }
+/// The cells that `relations` pin when every cell is unknown: what the
+/// constants in them (published funnel counts) give away by themselves.
+fn pinned(width: usize, relations: &[Form]) -> Vec<usize> {
+    GroupAudit::new(&vec![true; width], relations).exposed()
 }
 
 fn apply_prop(
