@@ -64,10 +64,29 @@ impl Profile {
 
     /// The category for a characteristic: [`Category::NotRecorded`] if the
     /// profile does not mention it.
+    ///
+    /// A characteristic is found by its name, or else by the one name the
+    /// profile has that is the same ignoring case (`Sex` for `sex`), as the
+    /// CSV reader matches a breakdown to its columns: a file headed `Sex`
+    /// counts by sex whether it is counted straight from the file or read
+    /// into records first. Two names that differ only by case match
+    /// neither.
     pub fn category(&self, characteristic: &Characteristic) -> &Category {
-        self.entries
+        if let Ok(i) = self
+            .entries
             .binary_search_by(|(c, _)| c.cmp(characteristic))
-            .map_or(&NOT_RECORDED, |i| &self.entries[i].1)
+        {
+            return &self.entries[i].1;
+        }
+        let wanted = characteristic.name().to_lowercase();
+        let mut same = self
+            .entries
+            .iter()
+            .filter(|(c, _)| c.name().to_lowercase() == wanted);
+        match (same.next(), same.next()) {
+            (Some((_, v)), None) => v,
+            _ => &NOT_RECORDED,
+        }
     }
 
     /// The characteristics the profile mentions.
