@@ -12,6 +12,7 @@ mod journeys;
 mod pinned;
 mod properties;
 mod readme;
+mod regressions;
 mod report;
 mod representation;
 mod stats;
