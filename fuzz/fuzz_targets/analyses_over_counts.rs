@@ -8,6 +8,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
+// The replay's fields are read by the regression tests, not here.
+#[allow(dead_code)]
 #[path = "../../tests/regressions/analyses_over_counts_case.rs"]
 mod case;
 
