@@ -9,6 +9,7 @@ mod funnel;
 mod impact;
 mod interventions;
 mod journeys;
+mod limits;
 mod pinned;
 mod properties;
 mod readme;
