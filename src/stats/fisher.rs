@@ -26,8 +26,7 @@
 //! cost milliseconds to a second a table, and the z-test, which is also
 //! reported, agrees with it to many digits at such sizes.
 
-use statrs::function::gamma::ln_gamma;
-
+use super::factorial::ln_factorial_ratio;
 use super::table::TwoByTwo;
 
 /// The largest grand total for which [`TwoByTwo::fisher_exact_bounded`]
@@ -638,37 +637,6 @@ impl Hypergeometric {
             ln_mid_p_two_sided: mid_p.ln,
         }
     }
-}
-
-/// From this argument on, [`ln_factorial_ratio`] uses Stirling's series.
-const STIRLING_FROM: u64 = 16;
-
-/// ln(a!) − ln(b!), to a few ulps of the result however large a and b are.
-///
-/// Subtracting two `ln_gamma` values would not do: near 3.5·10¹⁵ each is
-/// about 10¹⁷ and rounded by about 16, so their difference, which may be a
-/// few hundred, would be off by tens.
-fn ln_factorial_ratio(a: u64, b: u64) -> f64 {
-    if a < b {
-        return -ln_factorial_ratio(b, a);
-    }
-    if b < STIRLING_FROM {
-        return ln_gamma(a as f64 + 1.0) - ln_gamma(b as f64 + 1.0);
-    }
-    // Stirling's series for ln Γ(z) at za = a + 1 and zb = b + 1, k = a − b,
-    // with the leading terms regrouped so that nothing of the size of ln Γ
-    // itself is formed:
-    // (za − ½)ln za − za − (zb − ½)ln zb + zb = (zb − ½)·ln(1 + k/zb) − k + k·ln za.
-    let (za, zb) = (a as f64 + 1.0, b as f64 + 1.0);
-    let k = (a - b) as f64;
-    (zb - 0.5) * (k / zb).ln_1p() - k + k * za.ln() + (stirling_tail(za) - stirling_tail(zb))
-}
-
-/// ln Γ(z) − ((z − ½)ln z − z + ½ln 2π) = 1/(12z) − 1/(360z³) + …, to
-/// within 1e-16 for z ≥ 16.
-fn stirling_tail(z: f64) -> f64 {
-    let w = 1.0 / (z * z);
-    (1.0 / 12.0 - w * (1.0 / 360.0 - w * (1.0 / 1260.0 - w * (1.0 / 1680.0 - w / 1188.0)))) / z
 }
 
 /// A probability and its logarithm, computed together.
