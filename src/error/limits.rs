@@ -10,20 +10,19 @@
 //!
 //! Where each is checked:
 //!
-//! - the CSV reader ([`read_csv`](crate::io::read_csv),
-//!   [`count_csv`](crate::io::count_csv)): the header, column and cell
-//!   limits as it reads, [`MAX_STAGES`] distinct stages, and, when it
-//!   counts, [`MAX_GROUPS`] groups of the breakdown;
+//! - the CSV reader (`io::read_csv`, `io::count_csv`): the header, column
+//!   and cell limits as it reads, [`MAX_STAGES`] distinct stages, and, when
+//!   it counts, [`MAX_GROUPS`] groups of the breakdown;
 //! - [`Pipeline::new`](crate::Pipeline::new): [`MAX_STAGES`];
 //! - [`FunnelCounts`](crate::FunnelCounts): [`MAX_GROUPS`] in
 //!   `from_records`, `add` (and its kin) and `merge`.
 //!   `from_applications` cannot fail: it has at most a group per candidate,
 //!   and the JSON input checks the groups it gives;
-//! - the JSON report input ([`ReportInput::prepare`](crate::report::ReportInput::prepare)):
+//! - the JSON report input (`report::ReportInput::prepare`):
 //!   [`MAX_MIN_CELL`], [`MAX_CELL_BYTES`] for every pipeline, stage,
 //!   stratum, characteristic and category name, [`MAX_GROUPS`] (counts,
 //!   strata, candidates) and [`MAX_STAGES`] (while reading the pipeline);
-//! - [`Report::new`](crate::report::Report::new): [`MAX_MIN_CELL`];
+//! - `report::Report::new`: [`MAX_MIN_CELL`], as `Error::InvalidOption`;
 //! - [`TwoByTwo::new`](crate::stats::TwoByTwo::new): [`MAX_TOTAL`], as
 //!   `Error::InvalidTable` (a total past it is not an input error: counts
 //!   may exceed it, and the analyses drop only the figures that need it);
