@@ -2,11 +2,24 @@
 
 use std::collections::HashMap;
 
+use crate::error::limits::MAX_GROUPS;
 use crate::error::{Error, Result};
 use crate::records::applications::{Applications, OUTCOMES};
 use crate::records::breakdown::{Breakdown, Group};
 use crate::records::journey::Outcome;
 use crate::records::pipeline::{Pipeline, Stage};
+
+/// The error for a set of counts that would have `groups` groups, past
+/// [`MAX_GROUPS`], at `location`.
+pub(crate) fn too_many_groups(groups: usize, location: String) -> Error {
+    Error::LimitExceeded {
+        limit: "MAX_GROUPS",
+        what: "the number of groups",
+        value: groups as u64,
+        max: MAX_GROUPS,
+        location,
+    }
+}
 
 /// Aggregates merge only within one pipeline and one breakdown.
 pub(crate) fn ensure_mergeable(
@@ -318,8 +331,10 @@ impl FunnelCounts {
     /// # Errors
     /// [`Error::UnknownStage`], [`Error::GroupShape`] for a group that does
     /// not have exactly the breakdown's characteristics,
-    /// [`Error::DuplicateCounts`] for a (stage, group) given twice, and
-    /// [`Error::CountOverflow`] when a record's counts sum past `u64::MAX`.
+    /// [`Error::DuplicateCounts`] for a (stage, group) given twice,
+    /// [`Error::CountOverflow`] when a record's counts sum past `u64::MAX`,
+    /// and [`Error::LimitExceeded`] at the record that brings a group past
+    /// [`MAX_GROUPS`](crate::limits::MAX_GROUPS).
     pub fn from_records(
         pipeline: &Pipeline,
         breakdown: &Breakdown,
@@ -330,7 +345,7 @@ impl FunnelCounts {
         let mut groups: Vec<Group> = Vec::new();
         let mut cells: Vec<StageCounts> = Vec::new();
         let mut seen: Vec<bool> = Vec::new();
-        for record in records {
+        for (i, record) in records.into_iter().enumerate() {
             let counts = record.counts();
             let s =
                 pipeline
@@ -351,6 +366,16 @@ impl FunnelCounts {
                 Some(&g) => g,
                 None => {
                     let g = groups.len();
+                    if g as u64 >= MAX_GROUPS {
+                        return Err(too_many_groups(
+                            g + 1,
+                            format!(
+                                "counts record {} (stage {}, group {group})",
+                                i + 1,
+                                pipeline.stages()[s]
+                            ),
+                        ));
+                    }
                     index.insert(group.clone(), g);
                     groups.push(group);
                     cells.resize(cells.len() + stages, StageCounts::default());
@@ -380,8 +405,10 @@ impl FunnelCounts {
     /// On error `self` is unchanged.
     ///
     /// # Errors
-    /// [`Error::PipelineMismatch`], [`Error::BreakdownMismatch`], and
-    /// [`Error::CountOverflow`] if a sum would pass `u64::MAX`.
+    /// [`Error::PipelineMismatch`], [`Error::BreakdownMismatch`],
+    /// [`Error::CountOverflow`] if a sum would pass `u64::MAX`, and
+    /// [`Error::LimitExceeded`] if the groups together would be more than
+    /// [`MAX_GROUPS`](crate::limits::MAX_GROUPS).
     pub fn merge(&mut self, other: &FunnelCounts) -> Result<()> {
         ensure_mergeable(
             (&self.pipeline, &self.breakdown),
@@ -421,6 +448,12 @@ impl FunnelCounts {
                 })?);
             }
             groups.push(group.clone());
+            if groups.len() as u64 > MAX_GROUPS {
+                return Err(too_many_groups(
+                    groups.len(),
+                    format!("merging counts, at group {group}"),
+                ));
+            }
         }
         self.groups = groups;
         self.cells = cells;
@@ -447,8 +480,10 @@ impl FunnelCounts {
     ///
     /// # Errors
     /// [`Error::UnknownStage`], [`Error::GroupShape`] for a group not over
-    /// the breakdown's characteristics, and [`Error::CountOverflow`] if the
-    /// cell would pass `u64::MAX`; on error the counts are unchanged.
+    /// the breakdown's characteristics, [`Error::CountOverflow`] if the
+    /// cell would pass `u64::MAX`, and [`Error::LimitExceeded`] for a new
+    /// group past [`MAX_GROUPS`](crate::limits::MAX_GROUPS); on error the
+    /// counts are unchanged.
     pub fn add(&mut self, stage: impl AsRef<str>, group: &Group, outcome: Outcome) -> Result<()> {
         self.add_n(stage, group, outcome, 1)
     }
@@ -523,6 +558,12 @@ impl FunnelCounts {
             })?;
         let g = match found {
             Ok(g) => g,
+            Err(_) if self.groups.len() as u64 >= MAX_GROUPS => {
+                return Err(too_many_groups(
+                    self.groups.len() + 1,
+                    format!("adding counts at stage {stage}, group {group}"),
+                ));
+            }
             Err(g) => {
                 // A new group takes its place in canonical order.
                 self.groups.insert(g, group);

@@ -1472,11 +1472,16 @@ impl Reader {
         } else if let Some(&id) = self.stage_index.get(name) {
             id
         } else {
+            // A name no stage may have (`bottom_line`) is refused at its
+            // cell, with its line, not later when the pipeline is built.
+            Stage::new(name).map_err(CellError::Invalid)?;
             if self.stage_names.len() >= MAX_STAGES {
-                return Err(CellError::Invalid(Error::InvalidOption {
-                    name: "stages",
-                    value: format!("more than {MAX_STAGES}"),
-                    expected: "at most 65535 distinct stages",
+                return Err(CellError::Invalid(Error::LimitExceeded {
+                    limit: "MAX_STAGES",
+                    what: "the number of distinct stages",
+                    value: self.stage_names.len() as u64 + 1,
+                    max: MAX_STAGES as u64,
+                    location: format!("stage {name:?}, the first past the limit"),
                 }));
             }
             // Below MAX_STAGES = u16::MAX, checked above.

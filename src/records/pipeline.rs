@@ -343,8 +343,9 @@ impl Pipeline {
     /// A pipeline with a name, a kind and stages in order.
     ///
     /// # Errors
-    /// A blank name, no stages, a blank or repeated stage name, more than
-    /// [`MAX_STAGES`] stages, or a blank role or programme in the kind.
+    /// A blank name, no stages, a blank or repeated stage name, a blank
+    /// role or programme in the kind, and [`Error::LimitExceeded`] for more
+    /// than [`MAX_STAGES`] stages.
     pub fn new<S: AsRef<str>>(
         name: &str,
         kind: PipelineKind,
@@ -373,14 +374,19 @@ impl Pipeline {
             });
         }
         if stages.len() > MAX_STAGES {
-            return Err(Error::InvalidOption {
-                name: "stages",
-                value: stages.len().to_string(),
-                expected: "at most 65535 stages",
+            return Err(Error::LimitExceeded {
+                limit: "MAX_STAGES",
+                what: "the number of stages",
+                value: stages.len() as u64,
+                max: MAX_STAGES as u64,
+                location: format!("pipeline {name:?}"),
             });
         }
-        for (i, stage) in stages.iter().enumerate() {
-            if stages[..i].contains(stage) {
+        // A set, not a scan of the stages before: 65,535 stages would be
+        // two billion comparisons.
+        let mut seen = std::collections::HashSet::with_capacity(stages.len());
+        for stage in &stages {
+            if !seen.insert(stage.name()) {
                 return Err(Error::DuplicatePipelineStage {
                     pipeline: name.to_owned(),
                     stage: stage.clone(),

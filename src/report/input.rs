@@ -3,15 +3,17 @@
 use std::collections::HashSet;
 
 use crate::counts::RateBasis;
+use crate::counts::funnel_counts::too_many_groups;
 use crate::counts::funnel_counts::{CountRecord, Counting, FunnelCounts};
 use crate::counts::headcount::Headcount;
+use crate::error::limits::{MAX_CELL_BYTES, MAX_GROUPS, MAX_MIN_CELL};
 use crate::error::{Error, Result};
 use crate::impact::analysis::ImpactOptions;
 use crate::impact::reference::ReferencePolicy;
 use crate::impact::strata::Stratum;
 use crate::records::applications::Applications;
 use crate::records::benchmark::Benchmark;
-use crate::records::breakdown::Breakdown;
+use crate::records::breakdown::{Breakdown, Group};
 use crate::records::candidate::Candidate;
 use crate::records::journey::{Journey, JourneyRecord};
 use crate::records::pipeline::Pipeline;
@@ -219,7 +221,19 @@ impl ReportInput {
     /// candidates reach a stage than came through the one before
     /// ([`FunnelCounts::flow_problems`]); lenient mode makes each of these a
     /// note in [`PreparedInput::notes`] instead.
+    ///
+    /// The input is checked against the [limits](crate::limits) before any
+    /// counting: [`Error::LimitExceeded`], naming the field, for a
+    /// `min_cell` above [`MAX_MIN_CELL`], a pipeline, stage, stratum,
+    /// characteristic or category name longer than [`MAX_CELL_BYTES`], and
+    /// more than [`MAX_GROUPS`] groups (in the counts, a stratum, all strata
+    /// together, or the candidates' groups under the breakdown). More than
+    /// [`MAX_STAGES`](crate::limits::MAX_STAGES) stages is refused while
+    /// the pipeline is read. Counts need not total below
+    /// [`MAX_TOTAL`](crate::limits::MAX_TOTAL): the figures that need a
+    /// larger total are dropped with a note and the rest kept.
     pub fn prepare(self, lenient: bool) -> Result<PreparedInput> {
+        self.within_limits()?;
         let spec = self.analysis;
         let impact = ImpactOptions {
             reference: spec.reference,
@@ -268,7 +282,8 @@ impl ReportInput {
             let own = records_breakdown(&records, spec.breakdown.as_ref())?;
             same_shape(&records, &own, "counts")?;
             agrees(spec.breakdown.as_ref(), &own)?;
-            let counts = FunnelCounts::from_records(&pipeline, &own, records)?;
+            let counts = FunnelCounts::from_records(&pipeline, &own, records)
+                .map_err(|e| relocated(e, "\"counts\""))?;
             for flow in counts.flow_problems() {
                 problem(flow)?;
             }
@@ -300,13 +315,17 @@ impl ReportInput {
                     )))?;
                 }
                 same_shape(&s.counts, &own, &format!("stratum {:?} counts", s.name))?;
-                let counts = FunnelCounts::from_records(&pipeline, &own, s.counts)?;
+                let place = format!("stratum {:?}", s.name);
+                let counts = FunnelCounts::from_records(&pipeline, &own, s.counts)
+                    .map_err(|e| relocated(e, &place))?;
                 for flow in counts.flow_problems() {
                     problem(Error::InvalidInput {
                         reason: format!("stratum {:?}: {flow}", s.name),
                     })?;
                 }
-                total.merge(&counts)?;
+                total
+                    .merge(&counts)
+                    .map_err(|e| relocated(e, &format!("strata up to {place}")))?;
                 strata.push(Stratum {
                     name: s.name,
                     counts,
@@ -326,6 +345,12 @@ impl ReportInput {
                 None => Breakdown::parse(["ethnicity"])?,
             };
             let counts = FunnelCounts::from_applications(&apps, &breakdown, spec.counting);
+            if counts.groups().len() as u64 > MAX_GROUPS {
+                return Err(too_many_groups(
+                    counts.groups().len(),
+                    format!("\"candidates\", by the breakdown {breakdown}"),
+                ));
+            }
             applications = Some(apps);
             load = Some(summary);
             (counts, breakdown)
@@ -343,6 +368,100 @@ impl ReportInput {
             representation,
             notes,
         })
+    }
+}
+
+impl ReportInput {
+    /// The checks of [`MAX_MIN_CELL`] and [`MAX_CELL_BYTES`], field by
+    /// field, before any counting.
+    fn within_limits(&self) -> Result<()> {
+        if self.analysis.min_cell > MAX_MIN_CELL {
+            return Err(Error::LimitExceeded {
+                limit: "MAX_MIN_CELL",
+                what: "the small-cell threshold",
+                value: self.analysis.min_cell,
+                max: MAX_MIN_CELL,
+                location: "\"analysis\".\"min_cell\"".to_owned(),
+            });
+        }
+        name_within("\"pipeline\".\"name\"", self.pipeline.name())?;
+        for (i, stage) in self.pipeline.stages().iter().enumerate() {
+            name_within(&format!("\"pipeline\".\"stages\"[{i}]"), stage.name())?;
+        }
+        let records = |place: &str, records: &[CountRecord]| -> Result<()> {
+            for (i, r) in records.iter().enumerate() {
+                group_within(&format!("{place}[{i}].\"group\""), &r.group)?;
+            }
+            Ok(())
+        };
+        if let Some(counts) = &self.counts {
+            records("\"counts\"", counts)?;
+        }
+        for (i, stratum) in self.strata.iter().flatten().enumerate() {
+            name_within(&format!("\"strata\"[{i}].\"name\""), &stratum.name)?;
+            records(&format!("\"strata\"[{i}].\"counts\""), &stratum.counts)?;
+        }
+        for (i, candidate) in self.candidates.iter().flatten().enumerate() {
+            for (characteristic, category) in candidate.profile.entries() {
+                let place = format!("\"candidates\"[{i}].\"profile\"");
+                name_within(&place, characteristic.name())?;
+                name_within(&place, category.label())?;
+            }
+        }
+        if let Some(workforce) = &self.workforce {
+            for group in workforce.headcount.groups() {
+                group_within("\"workforce\".\"headcount\"", group)?;
+            }
+            for group in workforce.benchmark.groups() {
+                group_within("\"workforce\".\"benchmark\"", group)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A name of at most [`MAX_CELL_BYTES`] bytes, or the error naming `place`.
+fn name_within(place: &str, name: &str) -> Result<()> {
+    if name.len() as u64 > MAX_CELL_BYTES {
+        return Err(Error::LimitExceeded {
+            limit: "MAX_CELL_BYTES",
+            what: "the length in bytes of a name",
+            value: name.len() as u64,
+            max: MAX_CELL_BYTES,
+            location: place.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Every characteristic and category name of a group within
+/// [`MAX_CELL_BYTES`].
+fn group_within(place: &str, group: &Group) -> Result<()> {
+    for (characteristic, category) in group.entries() {
+        name_within(place, characteristic.name())?;
+        name_within(place, category.label())?;
+    }
+    Ok(())
+}
+
+/// A limit error from the counts, with the JSON field it came from in
+/// front of its location; any other error as it is.
+fn relocated(error: Error, place: &str) -> Error {
+    match error {
+        Error::LimitExceeded {
+            limit,
+            what,
+            value,
+            max,
+            location,
+        } => Error::LimitExceeded {
+            limit,
+            what,
+            value,
+            max,
+            location: format!("{place}, {location}"),
+        },
+        other => other,
     }
 }
 

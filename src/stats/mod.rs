@@ -64,6 +64,7 @@
 
 mod adverse_impact_rule;
 mod binomial;
+mod factorial;
 mod fisher;
 mod poisson;
 mod practical;

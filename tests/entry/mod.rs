@@ -349,3 +349,32 @@ fn period_is_reached_through_records() {
     // in public modules rather than at the root.
     assert!(Period::financial_year(2024).is_ok());
 }
+
+/// A stage named `bottom_line` could not be told apart from the bottom line
+/// in a report's JSON; it is refused, in any case and spacing, wherever a
+/// stage is named.
+#[test]
+fn a_stage_named_bottom_line_is_refused_everywhere() {
+    for name in ["bottom_line", "Bottom_Line", " BOTTOM_LINE "] {
+        let error = Stage::new(name).unwrap_err();
+        assert_eq!(error.code(), "reserved_stage_name", "{name:?}");
+        let error = Pipeline::new("p", PipelineKind::Recruitment, ["sift", name]).unwrap_err();
+        assert_eq!(error.code(), "reserved_stage_name", "{name:?}");
+    }
+    let csv = "candidate,stage,outcome\nA,sift,passed\nA,bottom_line,passed\n";
+    let error = positive_action::io::read_csv(csv.as_bytes(), &Default::default()).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("line 3") && text.contains("reserved for the bottom line"),
+        "{text}"
+    );
+    #[cfg(feature = "serde")]
+    {
+        let json = r#"{"pipeline": {"name": "p", "kind": "recruitment", "stages": ["sift", "bottom_line"]}, "counts": []}"#;
+        let error = positive_action::report::ReportInput::from_json(json).unwrap_err();
+        assert!(
+            error.to_string().contains("reserved for the bottom line"),
+            "{error}"
+        );
+    }
+}

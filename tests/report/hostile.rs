@@ -432,3 +432,83 @@ fn a_breakdown_mismatch_names_the_file_the_record_and_a_way_out() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// 100,000 groups with `--min-cell 5` and a chart never finished; now the
+/// count stops at `MAX_GROUPS` with one line naming the limit, before any
+/// suppression or chart. The 60 s bound is a hang guard only.
+#[test]
+fn a_hundred_thousand_groups_stop_at_the_group_limit() {
+    let dir = scratch("groups");
+    let mut csv = String::from("candidate,stage,outcome,ethnicity\n");
+    for g in 0..100_000 {
+        csv.push_str(&format!(
+            "c{g},sift,passed,g{g}\nc{g},interview,failed,g{g}\n"
+        ));
+    }
+    let path = write(&dir, "groups.csv", &csv);
+    let svg = dir.join("chart.svg");
+    let start = std::time::Instant::now();
+    fails_with(
+        &[
+            "--csv",
+            &path,
+            "--min-cell",
+            "5",
+            "--svg",
+            svg.to_str().unwrap(),
+        ],
+        "csv, breakdown [ethnicity]: the number of groups is 10001, over the limit of 10000 (MAX_GROUPS)",
+    );
+    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+    assert!(!svg.exists());
+}
+
+/// A FIFO is read until its writer closes it, as the docs and `--help` say
+/// (with no writer it waits, as `cat` does; that is documented, not timed
+/// out). The 60 s bound is a hang guard only.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_read_until_its_writer_closes_it() {
+    let help = run(&["--help"]);
+    assert!(
+        help.stdout
+            .contains("A FILE that is a FIFO is read until its writer closes it"),
+        "{}",
+        help.stdout
+    );
+    let dir = scratch("fifo");
+    let fifo = dir.join("input.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, UPPER).unwrap())
+    };
+    let mut child = report_example()
+        .args(["--csv", fifo.to_str().unwrap(), "--by", "sex"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() >= 60 {
+            let _ = child.kill();
+            panic!("still reading the FIFO after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    writer.join().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("sex=female"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

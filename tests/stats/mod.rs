@@ -12,6 +12,8 @@ mod share;
 #[cfg(feature = "serde")]
 mod fisher;
 #[cfg(feature = "serde")]
+mod fisher_limit;
+#[cfg(feature = "serde")]
 mod fixtures;
 #[cfg(feature = "serde")]
 mod practical;

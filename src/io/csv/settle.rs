@@ -15,8 +15,9 @@ use super::{
     CsvCounts, ExternalIds, LoadReport, Loaded, NONE, RESERVED, Reader, Row, SetAside, StageOrder,
     in_parallel,
 };
-use crate::counts::funnel_counts::{Counting, FunnelCounts};
+use crate::counts::funnel_counts::{Counting, FunnelCounts, too_many_groups};
 use crate::counts::stage_time::StageTimes;
+use crate::error::limits::MAX_GROUPS;
 use crate::error::{Error, Result};
 use crate::records::applications::{Applications, OUTCOMES};
 use crate::records::breakdown::{Breakdown, GroupInterner};
@@ -784,6 +785,17 @@ impl Counter {
                 continue;
             }
             let g = interner.intern(&combos.profile(reader, combo)?);
+            if u64::from(g) >= MAX_GROUPS {
+                let names: Vec<&str> = breakdown
+                    .characteristics()
+                    .iter()
+                    .map(|c| c.name())
+                    .collect();
+                return Err(too_many_groups(
+                    g as usize + 1,
+                    format!("csv, breakdown [{}]", names.join(", ")),
+                ));
+            }
             group_of[combo] = g;
             let g = g as usize;
             if flat.len() < (g + 1) * width {
