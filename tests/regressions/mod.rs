@@ -56,6 +56,7 @@ fn every_kept_input_replays() {
             Some("analyses_over_counts") => {
                 let _ = replay(&name, decode(&bytes));
             }
+            Some("csv_counts") => csv_counts(&name, &bytes),
             _ => panic!("{name}: no replay for this fuzz target in tests/regressions"),
         }
         replayed += 1;
@@ -100,4 +101,46 @@ fn timeout_e771b8b2_withholds_fishers_test_and_keeps_the_rest() {
     );
     let text = replay.report.expect("the report is made");
     assert!(text.contains("prefer not to say"), "{text}");
+}
+
+/// The `csv_counts` target's promise for one kept input: counting straight
+/// from the file and counting records read from it agree, or both fail
+/// alike, except that only counting takes a breakdown, so only it can find
+/// the breakdown's column missing. (`tests/csv_input/fuzz_found.rs` checks
+/// each kept input's particular answer.)
+fn csv_counts(name: &str, data: &[u8]) {
+    use positive_action::io::{CsvOptions, Mode, count_csv, read_csv};
+    use positive_action::{Breakdown, Counting, Error, FunnelCounts};
+    let Some((&flags, csv)) = data.split_first() else {
+        return;
+    };
+    let mut options = CsvOptions::new();
+    if flags & 1 == 1 {
+        options = options.mode(Mode::Lenient);
+    }
+    if flags & 2 == 2 {
+        options = options.stages(["application", "sift", "interview", "appointment"]);
+    }
+    let by = Breakdown::parse(["sex"]).unwrap();
+    match (
+        count_csv(csv, &options, &by, Counting::Applications),
+        read_csv(csv, &options),
+    ) {
+        (Ok(counted), Ok(loaded)) => {
+            let from_records =
+                FunnelCounts::from_applications(&loaded.applications, &by, Counting::Applications);
+            assert_eq!(
+                counted.counts, from_records,
+                "{name}: the two paths count alike"
+            );
+            assert_eq!(counted.load, loaded.load, "{name}");
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+        (Err(Error::UnknownBreakdownColumn { .. }), Ok(_)) => {}
+        (a, b) => panic!(
+            "{name}: the two paths disagree: {:?} against {:?}",
+            a.err(),
+            b.err()
+        ),
+    }
 }
