@@ -11,8 +11,7 @@
 //! Without suppression every figure is there, and the JSON is the
 //! evaluation's own.
 //!
-//! The suppression itself is the report's (see
-//! [`Report::with_intervention`](crate::report::Report::with_intervention)).
+//! The suppression itself is the report's: `Report::with_intervention`.
 
 use std::fmt;
 
