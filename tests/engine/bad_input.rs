@@ -175,6 +175,7 @@ fn a_corrupt_parquet_file_is_an_error() {
     });
     let err = message(result);
     assert!(err.to_lowercase().contains("parquet"), "{err}");
+    let _ = std::fs::remove_dir_all(&folder);
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //! cells and files are clear errors, never panics.
 
 mod bad_input;
+#[cfg(feature = "ballista")]
+mod ballista;
 mod equality;
 mod sql;
 

@@ -106,6 +106,7 @@ fn sql_by_force_gives_the_csv_and_parquet_counts() {
     )
     .expect("valid journeys");
     assert_eq!(total, csv.counts);
+    let _ = std::fs::remove_dir_all(&folder);
 }
 
 #[test]
@@ -142,6 +143,7 @@ fn several_partitions_and_groupings_give_the_same_counts() {
             assert_eq!(&merged, counts, "force {force}, {partitions} partitions");
         }
     }
+    let _ = std::fs::remove_dir_all(&folder);
 }
 
 #[test]
@@ -176,4 +178,5 @@ fn the_dataframe_api_gives_the_same_counts() {
     for (force, counts) in &expected {
         assert_eq!(by_force.get(&[force]), Some(counts), "force {force}");
     }
+    let _ = std::fs::remove_dir_all(&folder);
 }
