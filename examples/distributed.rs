@@ -73,6 +73,9 @@ fn cell(c: &Category) -> &str {
     }
 }
 
+/// A row: candidate, stage, outcome, sex and ethnicity.
+type Row<'a> = (String, &'a str, &'a str, &'a str, &'a str);
+
 /// Writes each force's synthetic year into `dir`, a file per force and
 /// month (of application).
 fn write_synthetic(dir: &Path, per_force: usize) -> Result<(), Failure> {
@@ -80,7 +83,7 @@ fn write_synthetic(dir: &Path, per_force: usize) -> Result<(), Failure> {
     let (sex, ethnicity) = (Characteristic::sex(), Characteristic::ethnicity());
     for (f, force) in FORCES.iter().enumerate() {
         let applications = synthetic::constable_recruitment(per_force, 7 + f as u64)?;
-        let mut months: Vec<Vec<(String, &str, &str, &str, &str)>> = vec![Vec::new(); MONTHS];
+        let mut months: Vec<Vec<Row>> = vec![Vec::new(); MONTHS];
         for (n, (candidate, journey)) in applications.iter().enumerate() {
             let month = n % MONTHS;
             for step in journey.results() {
