@@ -491,28 +491,32 @@ impl ArrowCounter {
     }
 
     /// The pipeline counted.
+    #[cfg(feature = "datafusion")]
     pub(crate) fn pipeline(&self) -> &Pipeline {
         &self.pipeline
     }
 
     /// The breakdown counted by.
+    #[cfg(feature = "datafusion")]
     pub(crate) fn breakdown(&self) -> &Breakdown {
         &self.breakdown
     }
 
     /// Counters per group: the pipeline's stages times the outcomes, each
     /// stage's outcomes in [`Outcome`] order.
+    #[cfg(feature = "datafusion")]
     pub(crate) fn width(&self) -> usize {
         self.width
     }
 
     /// How many counters the groups so far hold, for memory accounting.
+    #[cfg(feature = "datafusion")]
     pub(crate) fn counters(&self) -> usize {
         self.flat.len()
     }
 
     /// Each group counted so far: its categories in the breakdown's order,
-    /// and its counters ([`ArrowCounter::width`] of them).
+    /// and its counters (stages × outcomes).
     pub(crate) fn counted(&self) -> impl Iterator<Item = (Vec<&Category>, &[u64])> {
         self.group_keys.iter().enumerate().filter_map(|(g, key)| {
             let counters = self.flat.get(g * self.width..(g + 1) * self.width)?;
@@ -525,7 +529,7 @@ impl ArrowCounter {
         })
     }
 
-    /// Adds counters ([`ArrowCounter::width`] of them) to the group of
+    /// Adds counters (stages × outcomes) to the group of
     /// these categories, one per characteristic of the breakdown.
     ///
     /// # Errors
