@@ -142,6 +142,13 @@
 //! - `serde` (default): `Serialize` and `Deserialize` for records,
 //!   aggregates, analyses and the report, in the stable JSON form other
 //!   tools rely on, and JSON input ([`report::ReportInput::from_json`]).
+//! - `arrow`: Arrow record batches and Parquet files as input
+//!   (`io::read_arrow`, `io::count_parquet`, `io::ArrowCounter`).
+//! - `datafusion` (implies `arrow`): a `funnel_counts` aggregate for
+//!   Apache DataFusion, so SQL or DataFrames over any source give funnel
+//!   counts per grouping (the `engine` module).
+//! - `ballista` (implies `datafusion`): the same aggregate on an Apache
+//!   Ballista cluster (see `examples/distributed.rs`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
@@ -149,6 +156,8 @@ mod error;
 mod text_table;
 
 pub mod counts;
+#[cfg(feature = "datafusion")]
+pub mod engine;
 pub mod funnel;
 pub mod impact;
 pub mod interventions;

@@ -4,6 +4,8 @@
 #[cfg(feature = "arrow")]
 mod arrow;
 mod csv_input;
+#[cfg(feature = "datafusion")]
+mod engine;
 mod entry;
 mod funnel;
 mod impact;

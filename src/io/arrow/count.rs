@@ -484,41 +484,89 @@ impl ArrowCounter {
             let mut mine = self.finish();
             mine.merge(&other.finish())?;
         }
-        for (g, key) in other.group_keys.iter().enumerate() {
-            let mine: Vec<u32> = key
-                .iter()
-                .enumerate()
-                .map(|(k, &id)| {
-                    let category = other.categories[k].get(id as usize).cloned();
-                    match category {
-                        Some(Category::NotRecorded) | None => 0,
-                        Some(category) => match self.category_index[k].get(&category) {
-                            Some(&id) => id,
-                            None => {
-                                let id = self.categories[k].len() as u32;
-                                self.categories[k].push(category.clone());
-                                self.category_index[k].insert(category, id);
-                                id
-                            }
-                        },
-                    }
-                })
-                .collect();
-            let row = self.group(&mine) * self.width;
-            self.flat.resize(self.group_keys.len() * self.width, 0);
-            let theirs = other.flat.get(g * other.width..(g + 1) * other.width);
-            for (mine, theirs) in self.flat[row..row + self.width]
-                .iter_mut()
-                .zip(theirs.unwrap_or_default())
-            {
-                *mine = mine
-                    .checked_add(*theirs)
-                    .ok_or_else(|| Error::TotalOverflow {
-                        context: "merging arrow counts".to_owned(),
-                    })?;
-            }
+        for (categories, counters) in other.counted() {
+            self.add_counted(categories, counters)?;
         }
-        self.rows += other.rows;
+        Ok(())
+    }
+
+    /// The pipeline counted.
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The breakdown counted by.
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn breakdown(&self) -> &Breakdown {
+        &self.breakdown
+    }
+
+    /// Counters per group: the pipeline's stages times the outcomes, each
+    /// stage's outcomes in [`Outcome`] order.
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn width(&self) -> usize {
+        self.width
+    }
+
+    /// How many counters the groups so far hold, for memory accounting.
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn counters(&self) -> usize {
+        self.flat.len()
+    }
+
+    /// Each group counted so far: its categories in the breakdown's order,
+    /// and its counters (stages × outcomes).
+    pub(crate) fn counted(&self) -> impl Iterator<Item = (Vec<&Category>, &[u64])> {
+        self.group_keys.iter().enumerate().filter_map(|(g, key)| {
+            let counters = self.flat.get(g * self.width..(g + 1) * self.width)?;
+            let categories = key
+                .iter()
+                .zip(&self.categories)
+                .map(|(&id, known)| known.get(id as usize).unwrap_or(&Category::NotRecorded))
+                .collect();
+            Some((categories, counters))
+        })
+    }
+
+    /// Adds counters (stages × outcomes) to the group of
+    /// these categories, one per characteristic of the breakdown.
+    ///
+    /// # Errors
+    /// [`Error::TotalOverflow`] when a counter would pass `u64::MAX`.
+    pub(crate) fn add_counted<'c>(
+        &mut self,
+        categories: impl IntoIterator<Item = &'c Category>,
+        counters: &[u64],
+    ) -> Result<()> {
+        let mut key = Vec::with_capacity(self.categories.len());
+        let known = self.categories.iter_mut().zip(&mut self.category_index);
+        for (category, (known, index)) in categories.into_iter().zip(known) {
+            key.push(match category {
+                Category::NotRecorded => 0,
+                category => match index.get(category) {
+                    Some(&id) => id,
+                    None => {
+                        // Fewer categories than rows counted, far below u32::MAX.
+                        let id = known.len() as u32;
+                        known.push(category.clone());
+                        index.insert(category.clone(), id);
+                        id
+                    }
+                },
+            });
+        }
+        let row = self.group(&key) * self.width;
+        self.flat.resize(self.group_keys.len() * self.width, 0);
+        let overflow = || Error::TotalOverflow {
+            context: "merging arrow counts".to_owned(),
+        };
+        let mut rows = self.rows;
+        for (mine, theirs) in self.flat[row..row + self.width].iter_mut().zip(counters) {
+            *mine = mine.checked_add(*theirs).ok_or_else(overflow)?;
+            rows = rows.checked_add(*theirs).ok_or_else(overflow)?;
+        }
+        self.rows = rows;
         Ok(())
     }
 
