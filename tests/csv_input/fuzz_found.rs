@@ -16,6 +16,21 @@ fn fuzz_input(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The options and the CSV of a `csv_counts` or `csv_records` input: its
+/// first byte chooses lenient mode (bit 0) and a stage order (bit 1), as
+/// the targets do.
+fn target_input(data: &[u8]) -> (CsvOptions, &[u8]) {
+    let (&flags, csv) = data.split_first().expect("a flags byte");
+    let mut options = CsvOptions::new();
+    if flags & 1 == 1 {
+        options = options.mode(Mode::Lenient);
+    }
+    if flags & 2 == 2 {
+        options = options.stages(["application", "sift", "interview", "appointment"]);
+    }
+    (options, csv)
+}
+
 /// `csv_counts`: the counting path and the records path over one input must
 /// agree, except that only the counting path takes a breakdown, so only it
 /// can find that no column is called by the breakdown's name. The fuzz
@@ -26,14 +41,7 @@ fn fuzz_input(name: &str) -> Vec<u8> {
 #[test]
 fn a_breakdown_with_no_column_is_an_error_only_where_a_breakdown_is_taken() {
     let data = fuzz_input("csv_counts-no-breakdown-column-077bbb85");
-    let (&flags, csv) = data.split_first().expect("a flags byte");
-    let mut options = CsvOptions::new();
-    if flags & 1 == 1 {
-        options = options.mode(Mode::Lenient);
-    }
-    if flags & 2 == 2 {
-        options = options.stages(["application", "sift", "interview", "appointment"]);
-    }
+    let (options, csv) = target_input(&data);
     let by = Breakdown::parse(["sex"]).expect("breakdown");
     let counted = count_csv(csv, &options, &by, Counting::Applications);
     let err = counted.expect_err("no sex column");
@@ -63,14 +71,7 @@ fn a_breakdown_with_no_column_is_an_error_only_where_a_breakdown_is_taken() {
 #[test]
 fn a_column_named_in_another_case_counts_alike_on_both_paths() {
     let data = fuzz_input("csv_counts-column-case-a437cef7");
-    let (&flags, csv) = data.split_first().expect("a flags byte");
-    let mut options = CsvOptions::new();
-    if flags & 1 == 1 {
-        options = options.mode(Mode::Lenient);
-    }
-    if flags & 2 == 2 {
-        options = options.stages(["application", "sift", "interview", "appointment"]);
-    }
+    let (options, csv) = target_input(&data);
     let by = Breakdown::parse(["sex"]).expect("breakdown");
     let counted = count_csv(csv, &options, &by, Counting::Applications).expect("counts");
     let loaded = read_csv(csv, &options).expect("records");

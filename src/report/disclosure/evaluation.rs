@@ -484,56 +484,28 @@ fn stage_cells(s: &PublishedStageEvaluation, disjoint: bool) -> (Cells, StageCel
         c.balance(&[entered], &[eligible, ineligible, r]);
         c.balance(&[entered], &[eligible, r]);
     }
-    let sides = |t: &Table| [t.a.count, t.a.not, t.b.count, t.b.not];
-    if disjoint && !by_target.is_empty() {
-        for (whole, part) in [
+    // A whole comparison is the sum of parts that split it (disjoint
+    // target groups; strata), side by side and cell by cell.
+    let mut split = |parts: &[(Table, Table)]| {
+        let sides = |t: &Table| [t.a.count, t.a.not, t.b.count, t.b.not];
+        for (whole, pick) in [
             (
                 sides(&pass),
-                by_target.iter().map(|t| sides(&t.0)).collect::<Vec<_>>(),
+                (|x: &(Table, Table)| x.0) as fn(&(Table, Table)) -> Table,
             ),
-            (
-                sides(&selected),
-                by_target.iter().map(|t| sides(&t.1)).collect(),
-            ),
+            (sides(&selected), |x| x.1),
         ] {
-            for k in 0..4 {
-                let parts: Vec<usize> = part.iter().map(|p| p[k]).collect();
-                c.balance(&[whole[k]], &parts);
+            for (k, &w) in whole.iter().enumerate() {
+                let cells: Vec<usize> = parts.iter().map(|x| sides(&pick(x))[k]).collect();
+                c.balance(&[w], &cells);
             }
         }
-        // With the undated and those outside every stratum: the compared,
-        // the rated and the ended are the strata's and theirs (each holds
-        // where everyone is rated, or has ended).
-        if let Some([undated, outside]) = strata_counts {
-            let ofs = |t: fn(&(Table, Table)) -> Table| -> Vec<usize> {
-                strata
-                    .iter()
-                    .flat_map(|x| [t(x).a.of, t(x).b.of])
-                    .chain([undated, outside])
-                    .collect()
-            };
-            let (pass_ofs, selected_ofs) = (ofs(|x| x.0), ofs(|x| x.1));
-            c.balance(&[participants, non_participants], &pass_ofs);
-            c.balance(&[pass.a.of, pass.b.of], &pass_ofs);
-            c.balance(&[selected.a.of, selected.b.of], &selected_ofs);
-        }
+    };
+    if disjoint && !by_target.is_empty() {
+        split(&by_target);
     }
     if !strata.is_empty() {
-        for (whole, part) in [
-            (
-                sides(&pass),
-                strata.iter().map(|t| sides(&t.0)).collect::<Vec<_>>(),
-            ),
-            (
-                sides(&selected),
-                strata.iter().map(|t| sides(&t.1)).collect(),
-            ),
-        ] {
-            for k in 0..4 {
-                let parts: Vec<usize> = part.iter().map(|p| p[k]).collect();
-                c.balance(&[whole[k]], &parts);
-            }
-        }
+        split(&strata);
         // With the undated and those outside every stratum: the compared,
         // the rated and the ended are the strata's and theirs (each holds
         // where everyone is rated, or has ended).
