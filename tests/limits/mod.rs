@@ -3,6 +3,8 @@
 //! limit, the value met and the place): in the CSV reader, the counts, the
 //! pipeline, the JSON report input and the statistics.
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod counts;
 mod csv;
 #[cfg(feature = "serde")]

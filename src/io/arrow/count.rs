@@ -13,7 +13,8 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Int32Type};
 
-use crate::counts::funnel_counts::FunnelCounts;
+use crate::counts::funnel_counts::{FunnelCounts, too_many_groups};
+use crate::error::limits::MAX_GROUPS;
 use crate::error::{ArrowPlace, Error, Result};
 use crate::io::intern::Interner;
 use crate::records::applications::OUTCOMES;
@@ -85,6 +86,10 @@ pub struct ArrowCounter {
     group_keys: Vec<Vec<u32>>,
     /// `flat[group * width + stage * OUTCOMES + outcome]`.
     flat: Vec<u64>,
+    /// How many groups have a count, when known: kept only once there
+    /// are more group numbers than [`MAX_GROUPS`] (a dense table numbers
+    /// combinations no row has), for the limit's check.
+    filled: Option<usize>,
     rows: u64,
     calls: u64,
 }
@@ -131,6 +136,7 @@ impl ArrowCounter {
             group_index: HashMap::new(),
             group_keys: Vec::new(),
             flat: Vec::new(),
+            filled: None,
             rows: 0,
             calls: 0,
         }
@@ -222,7 +228,8 @@ impl ArrowCounter {
     /// different lengths, or for the wrong number of characteristic
     /// columns; [`Error::ArrowRow`] for a null stage or outcome, a stage
     /// not in the pipeline or an unknown outcome, naming the first row
-    /// that has it.
+    /// that has it; [`Error::LimitExceeded`] when the groups with a count
+    /// would be more than [`MAX_GROUPS`](crate::limits::MAX_GROUPS).
     pub fn count_arrays(
         &mut self,
         stage: &dyn Array,
@@ -412,8 +419,28 @@ impl ArrowCounter {
                 kind: "arrow_row",
             });
         }
+        self.filled = None;
+        if self.group_keys.len() as u64 > MAX_GROUPS {
+            let filled = self.filled_groups();
+            if filled as u64 > MAX_GROUPS {
+                rows.count::<false>(&mut self.flat);
+                return Err(too_many_groups(filled, format!("arrow batch {call}")));
+            }
+            self.filled = Some(filled);
+        }
         self.rows += n as u64;
         Ok(())
+    }
+
+    /// How many groups have a count.
+    fn filled_groups(&self) -> usize {
+        if self.width == 0 {
+            return 0;
+        }
+        self.flat
+            .chunks_exact(self.width)
+            .filter(|row| row.iter().any(|&c| c != 0))
+            .count()
     }
 
     /// A stage's offset in a group's row, or why a CSV cell of it would
@@ -471,7 +498,10 @@ impl ArrowCounter {
     ///
     /// # Errors
     /// [`Error::PipelineMismatch`] when the counters' pipelines differ, and
-    /// the error of [`FunnelCounts::merge`] when their breakdowns do.
+    /// the error of [`FunnelCounts::merge`] when their breakdowns do;
+    /// [`Error::LimitExceeded`] when the groups together would be more
+    /// than [`MAX_GROUPS`](crate::limits::MAX_GROUPS) (the groups added
+    /// before that stay added).
     pub fn merge(&mut self, other: &ArrowCounter) -> Result<()> {
         if self.pipeline != other.pipeline {
             return Err(Error::PipelineMismatch {
@@ -533,7 +563,10 @@ impl ArrowCounter {
     /// these categories, one per characteristic of the breakdown.
     ///
     /// # Errors
-    /// [`Error::TotalOverflow`] when a counter would pass `u64::MAX`.
+    /// [`Error::TotalOverflow`] when a counter would pass `u64::MAX`;
+    /// [`Error::LimitExceeded`] for a group past
+    /// [`MAX_GROUPS`](crate::limits::MAX_GROUPS), before anything of it
+    /// is added.
     pub(crate) fn add_counted<'c>(
         &mut self,
         categories: impl IntoIterator<Item = &'c Category>,
@@ -558,6 +591,25 @@ impl ArrowCounter {
         }
         let row = self.group(&key) * self.width;
         self.flat.resize(self.group_keys.len() * self.width, 0);
+        let target = &self.flat[row..row + self.width];
+        if target.iter().all(|&c| c == 0) && counters.iter().any(|&c| c != 0) {
+            // A group gets its first count.
+            if self.group_keys.len() as u64 > MAX_GROUPS {
+                let filled = match self.filled {
+                    Some(filled) => filled,
+                    None => self.filled_groups(),
+                };
+                if filled as u64 >= MAX_GROUPS {
+                    return Err(too_many_groups(
+                        filled + 1,
+                        "merging arrow counts".to_owned(),
+                    ));
+                }
+                self.filled = Some(filled + 1);
+            } else if let Some(filled) = &mut self.filled {
+                *filled += 1;
+            }
+        }
         let overflow = || Error::TotalOverflow {
             context: "merging arrow counts".to_owned(),
         };
