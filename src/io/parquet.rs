@@ -25,6 +25,8 @@ use crate::error::{ArrowPlace, Error, Result};
 use crate::records::breakdown::Breakdown;
 use crate::records::pipeline::Pipeline;
 
+mod footer;
+
 /// Rows per record batch read.
 const BATCH_ROWS: usize = 1 << 16;
 
@@ -136,47 +138,53 @@ pub fn count_parquet_unchecked(
     let count_units = |share: &[(Arc<str>, ArrowReaderMetadata, Vec<usize>, usize)]| {
         let mut counter = ArrowCounter::new(pipeline, breakdown);
         for (shown, metadata, columns, group) in share {
-            let file = File::open(shown.as_ref()).map_err(|e| unreadable(shown, &e))?;
-            let mask = ProjectionMask::roots(metadata.parquet_schema(), columns.iter().copied());
-            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata.clone())
-                .with_projection(mask)
-                .with_row_groups(vec![*group])
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| not_parquet(shown, &e.to_string()))?;
-            let mut offset = 0u64;
-            for batch in reader {
-                let batch = batch.map_err(|e| cut_short(shown, *group, offset, &e.to_string()))?;
-                counter.count_batch(&batch).map_err(|e| match e {
-                    Error::ArrowRow {
-                        place,
-                        column,
-                        candidate,
-                        reason,
-                        kind,
-                    } => Error::ArrowRow {
-                        place: Box::new(ArrowPlace {
+            guarded(shown, &format!("row group {group}"), || {
+                let file = File::open(shown.as_ref()).map_err(|e| unreadable(shown, &e))?;
+                let mask =
+                    ProjectionMask::roots(metadata.parquet_schema(), columns.iter().copied());
+                let reader =
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata.clone())
+                        .with_projection(mask)
+                        .with_row_groups(vec![*group])
+                        .with_batch_size(BATCH_ROWS)
+                        .build()
+                        .map_err(|e| not_parquet(shown, &e.to_string()))?;
+                let mut offset = 0u64;
+                for batch in reader {
+                    let batch =
+                        batch.map_err(|e| cut_short(shown, *group, offset, &e.to_string()))?;
+                    counter.count_batch(&batch).map_err(|e| match e {
+                        Error::ArrowRow {
+                            place,
+                            column,
+                            candidate,
+                            reason,
+                            kind,
+                        } => Error::ArrowRow {
+                            place: Box::new(ArrowPlace {
+                                file: Some(shown.to_string()),
+                                batch: *group as u64,
+                                row: offset + place.row,
+                            }),
+                            column,
+                            candidate,
+                            reason,
+                            kind,
+                        },
+                        Error::ArrowInput { column, reason, .. } => Error::ArrowInput {
                             file: Some(shown.to_string()),
-                            batch: *group as u64,
-                            row: offset + place.row,
-                        }),
-                        column,
-                        candidate,
-                        reason,
-                        kind,
-                    },
-                    Error::ArrowInput { column, reason, .. } => Error::ArrowInput {
-                        file: Some(shown.to_string()),
-                        column,
-                        reason,
-                    },
-                    error => Error::InFile {
-                        path: shown.to_string(),
-                        error: Box::new(error),
-                    },
-                })?;
-                offset += batch.num_rows() as u64;
-            }
+                            column,
+                            reason,
+                        },
+                        error => Error::InFile {
+                            path: shown.to_string(),
+                            error: Box::new(error),
+                        },
+                    })?;
+                    offset += batch.num_rows() as u64;
+                }
+                Ok(())
+            })?;
         }
         Ok::<_, Error>(counter)
     };
@@ -225,19 +233,23 @@ fn feed(path: &Path, options: &CsvOptions) -> Result<super::csv::Rows> {
                 .collect(),
         )?;
         for group in 0..metadata.metadata().num_row_groups() {
-            let handle = File::open(file).map_err(|e| unreadable(&shown, &e))?;
-            let reader =
-                ParquetRecordBatchReaderBuilder::new_with_metadata(handle, metadata.clone())
-                    .with_row_groups(vec![group])
-                    .with_batch_size(BATCH_ROWS)
-                    .build()
-                    .map_err(|e| not_parquet(&shown, &e.to_string()))?;
-            let mut offset = 0u64;
-            for batch in reader {
-                let batch = batch.map_err(|e| cut_short(&shown, group, offset, &e.to_string()))?;
-                feed.rows_of(&batch, Some(&shown), group as u64, offset)?;
-                offset += batch.num_rows() as u64;
-            }
+            guarded(&shown, &format!("row group {group}"), || {
+                let handle = File::open(file).map_err(|e| unreadable(&shown, &e))?;
+                let reader =
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(handle, metadata.clone())
+                        .with_row_groups(vec![group])
+                        .with_batch_size(BATCH_ROWS)
+                        .build()
+                        .map_err(|e| not_parquet(&shown, &e.to_string()))?;
+                let mut offset = 0u64;
+                for batch in reader {
+                    let batch =
+                        batch.map_err(|e| cut_short(&shown, group, offset, &e.to_string()))?;
+                    feed.rows_of(&batch, Some(&shown), group as u64, offset)?;
+                    offset += batch.num_rows() as u64;
+                }
+                Ok(())
+            })?;
         }
     }
     feed.finish()
@@ -302,8 +314,13 @@ fn metadata(
     dictionaries: Option<&[String]>,
 ) -> Result<ArrowReaderMetadata> {
     let handle = File::open(file).map_err(|e| unreadable(shown, &e))?;
-    let metadata = ArrowReaderMetadata::load(&handle, ArrowReaderOptions::new())
-        .map_err(|e| not_parquet(shown, &e.to_string()))?;
+    let length = handle.metadata().map_err(|e| unreadable(shown, &e))?.len();
+    footer::check(&handle, length).map_err(|reason| not_parquet(shown, &reason))?;
+    let metadata = guarded(shown, "the footer", || {
+        ArrowReaderMetadata::load(&handle, reader_options())
+            .map_err(|e| not_parquet(shown, &e.to_string()))
+    })?;
+    chunks_within(&metadata, length, shown)?;
     let Some(wanted) = dictionaries else {
         return Ok(metadata);
     };
@@ -327,10 +344,69 @@ fn metadata(
     let hinted = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
     ArrowReaderMetadata::try_new(
         Arc::clone(metadata.metadata()),
-        ArrowReaderOptions::new().with_schema(hinted),
+        reader_options().with_schema(hinted),
     )
     // A file whose columns cannot be read as dictionaries is read as is.
     .or(Ok(metadata))
+}
+
+/// How every file is opened. The Arrow schema a writer may embed in the
+/// file's metadata is not read: the columns' types come from the Parquet
+/// schema, which gives every type the reader takes (text, integers,
+/// dates, timestamps), and the embedded schema's decoder (`arrow-ipc`)
+/// panics on many a corrupt one.
+fn reader_options() -> ArrowReaderOptions {
+    ArrowReaderOptions::new().with_skip_arrow_metadata(true)
+}
+
+/// Every column chunk's bytes lie within the file. The `parquet` crate
+/// trusts the footer's offsets and sizes and panics on a negative one, so a
+/// corrupt footer is refused here, naming the row group and column.
+fn chunks_within(metadata: &ArrowReaderMetadata, length: u64, shown: &Arc<str>) -> Result<()> {
+    for (g, group) in metadata.metadata().row_groups().iter().enumerate() {
+        for column in group.columns() {
+            let start = column
+                .dictionary_page_offset()
+                .unwrap_or_else(|| column.data_page_offset());
+            let size = column.compressed_size();
+            let within = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(size).ok())
+                .and_then(|(start, size)| start.checked_add(size))
+                .is_some_and(|end| end <= length);
+            if !within {
+                return Err(not_parquet(
+                    shown,
+                    &format!(
+                        "row group {g}, column {}: its data is said to take {size} bytes from byte {start}, outside the file's {length} bytes",
+                        column.column_descr().name()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the reading of one part of a file (its footer, a row group), turning a panic of the `parquet` crate
+/// on a corrupt file it did not check (there should be none left, see
+/// [`chunks_within`]) into an error naming the file and row group, so no
+/// file can take the caller down. With `panic = "abort"` it cannot help.
+fn guarded<T>(shown: &Arc<str>, part: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Err(Error::ArrowInput {
+            file: Some(shown.to_string()),
+            column: None,
+            reason: format!(
+                "{part} is corrupt: the parquet reader failed on it ({message}): expected a whole parquet file"
+            ),
+        })
+    })
 }
 
 fn same_name(name: &str, wanted: &str) -> bool {

@@ -484,3 +484,49 @@ fn parquet_files_in_subfolders_are_read_in_path_order() {
     assert_eq!(loaded.applications.pipeline().name(), name);
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// Found by the `parquet_file` fuzz target: a footer whose column chunk
+/// starts at a negative offset made the `parquet` crate panic ("column
+/// start and length should not be negative") while reading a row group.
+/// The footer is now checked first, and every path gives an error naming
+/// the file, row group and column.
+#[test]
+fn a_footer_pointing_outside_the_file_is_refused_not_a_panic() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/parquet/negative-chunk-offset.parquet");
+    let expected = format!(
+        "parquet {}: not a readable parquet file (row group 1, column outcome: its data is said \
+         to take 97 bytes from byte -704, outside the file's 2855 bytes): expected a parquet file",
+        path.display()
+    );
+    let errors = [
+        read_parquet(&path, &CsvOptions::new()).unwrap_err(),
+        count_parquet(&path, &CsvOptions::new(), &by_sex(), Counting::Applications).unwrap_err(),
+        count_parquet_unchecked(&path, &pipeline(), &by_sex()).unwrap_err(),
+    ];
+    for err in errors {
+        assert_eq!(err.to_string(), expected);
+    }
+}
+
+/// Found by the `parquet_file` fuzz target: a 4.6 kB file whose footer
+/// declares lists of billions of booleans, which the `parquet` crate's
+/// Thrift reader skips one by one at no cost in bytes (350 ms for this
+/// file, minutes for others like it). The footer is walked first, in time
+/// linear in its length, and refused.
+#[test]
+fn a_footer_declaring_more_elements_than_bytes_is_refused_at_once() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/parquet/boolean-list-footer.parquet");
+    let expected = format!(
+        "parquet {}: not a readable parquet file (the footer declares a collection of ",
+        path.display()
+    );
+    let errors = [
+        read_parquet(&path, &CsvOptions::new()).unwrap_err(),
+        count_parquet_unchecked(&path, &pipeline(), &by_sex()).unwrap_err(),
+    ];
+    for err in errors {
+        assert!(err.to_string().starts_with(&expected), "{err}");
+    }
+}

@@ -1,0 +1,224 @@
+//! A bound on the work of reading a Parquet footer.
+//!
+//! The footer is Thrift's compact protocol. The `parquet` crate's Thrift
+//! reader (59.3) skips fields it does not know, and in a list of booleans
+//! it takes each element as zero bytes long, so a list that says it holds
+//! two billion booleans is two billion steps of work from six bytes of
+//! file: a footer of a few kilobytes ran for minutes. In the protocol
+//! every element of every list, set or map takes at least one byte, so a
+//! collection that claims more elements than there are bytes left cannot
+//! be a whole footer. [`check`] walks the footer once, in time linear in
+//! its length, and refuses such a footer before the crate reads it.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+
+/// How deep structures may nest: the `parquet` crate's own bound.
+const MAX_DEPTH: usize = 64;
+
+/// Checks that a Parquet file's footer is Thrift of plausible shape:
+/// every collection claims no more elements than the bytes left, nothing
+/// nests deeper than [`MAX_DEPTH`]. Reads only the footer. `Err` says what
+/// is wrong; the caller names the file. A file too short or not ending as
+/// Parquet does passes, for the crate to refuse in its own words.
+pub(super) fn check(mut file: &File, length: u64) -> Result<(), String> {
+    if length < 12 {
+        return Ok(());
+    }
+    let mut tail = [0u8; 8];
+    file.seek(SeekFrom::Start(length - 8))
+        .and_then(|_| file.read_exact(&mut tail))
+        .map_err(|e| format!("cannot read the footer: {e}"))?;
+    let footer = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if &tail[4..] != b"PAR1" || footer > length - 8 {
+        return Ok(());
+    }
+    let mut bytes = vec![0u8; usize::try_from(footer).map_err(|e| e.to_string())?];
+    file.seek(SeekFrom::Start(length - 8 - footer))
+        .and_then(|_| file.read_exact(&mut bytes))
+        .map_err(|e| format!("cannot read the footer: {e}"))?;
+    check_footer(&bytes)
+}
+
+/// [`check`] of the footer's bytes.
+fn check_footer(bytes: &[u8]) -> Result<(), String> {
+    Walk { bytes, at: 0 }.value(STRUCT, 0)
+}
+
+const BOOLEAN_TRUE: u8 = 1;
+const BOOLEAN_FALSE: u8 = 2;
+const BYTE: u8 = 3;
+const I16: u8 = 4;
+const I32: u8 = 5;
+const I64: u8 = 6;
+const DOUBLE: u8 = 7;
+const BINARY: u8 = 8;
+const LIST: u8 = 9;
+const SET: u8 = 10;
+const MAP: u8 = 11;
+const STRUCT: u8 = 12;
+const UUID: u8 = 13;
+
+struct Walk<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Walk<'_> {
+    fn left(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
+    fn byte(&mut self) -> Result<u8, String> {
+        let b = *self
+            .bytes
+            .get(self.at)
+            .ok_or_else(|| "the footer ends in the middle of a value".to_owned())?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn skip(&mut self, n: usize) -> Result<(), String> {
+        if n > self.left() {
+            return Err(format!(
+                "the footer holds a value of {n} bytes where {} are left",
+                self.left()
+            ));
+        }
+        self.at += n;
+        Ok(())
+    }
+
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut value = 0u64;
+        for shift in (0..70).step_by(7) {
+            let b = self.byte()?;
+            if shift < 64 {
+                value |= u64::from(b & 0x7f) << shift;
+            }
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err("the footer holds a number longer than ten bytes".to_owned())
+    }
+
+    /// A collection of `size` elements: at least one byte each.
+    fn elements(&self, size: u64) -> Result<usize, String> {
+        usize::try_from(size)
+            .ok()
+            .filter(|&n| n <= self.left())
+            .ok_or_else(|| {
+                format!(
+                    "the footer declares a collection of {size} elements with {} bytes left",
+                    self.left()
+                )
+            })
+    }
+
+    fn value(&mut self, kind: u8, depth: usize) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("the footer nests deeper than {MAX_DEPTH} levels"));
+        }
+        match kind {
+            // A boolean field's value is in its header.
+            BOOLEAN_TRUE | BOOLEAN_FALSE => Ok(()),
+            BYTE => self.skip(1),
+            I16 | I32 | I64 => self.varint().map(|_| ()),
+            DOUBLE => self.skip(8),
+            BINARY => {
+                let n = self.varint()?;
+                self.skip(usize::try_from(n).unwrap_or(usize::MAX))
+            }
+            UUID => self.skip(16),
+            STRUCT => loop {
+                let header = self.byte()?;
+                let field = header & 0x0f;
+                if field == 0 {
+                    return Ok(());
+                }
+                if header >> 4 == 0 {
+                    // The field id in full, as a zigzag varint.
+                    self.varint()?;
+                }
+                self.value(field, depth + 1)?;
+            },
+            LIST | SET => {
+                let header = self.byte()?;
+                let size = match header >> 4 {
+                    0x0f => self.varint()?,
+                    short => u64::from(short),
+                };
+                let element = header & 0x0f;
+                let n = self.elements(size)?;
+                for _ in 0..n {
+                    // In a collection a boolean takes a byte of its own.
+                    if element == BOOLEAN_TRUE || element == BOOLEAN_FALSE {
+                        self.skip(1)?;
+                    } else {
+                        self.value(element, depth + 1)?;
+                    }
+                }
+                Ok(())
+            }
+            MAP => {
+                let size = self.varint()?;
+                let n = self.elements(size)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                let types = self.byte()?;
+                for _ in 0..n {
+                    for kind in [types >> 4, types & 0x0f] {
+                        if kind == BOOLEAN_TRUE || kind == BOOLEAN_FALSE {
+                            self.skip(1)?;
+                        } else {
+                            self.value(kind, depth + 1)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            other => Err(format!("the footer holds a value of unknown type {other}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_of_booleans_longer_than_the_footer_is_refused() {
+        // Field 1, a list; 0xF0|1: a long size, booleans; size 2^31 - 1.
+        let footer = [0x19, 0xf1, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00];
+        let err = check_footer(&footer).unwrap_err();
+        assert_eq!(
+            err,
+            "the footer declares a collection of 2147483647 elements with 1 bytes left"
+        );
+    }
+
+    #[test]
+    fn plausible_footers_pass_and_cut_ones_are_named() {
+        // Field 1: i32 2; field 2: a list of two i64; field 3: "ab"; stop.
+        let footer = [
+            0x15, 0x04, 0x19, 0x26, 0x02, 0x04, 0x18, 0x02, b'a', b'b', 0x00,
+        ];
+        assert_eq!(check_footer(&footer), Ok(()));
+        assert_eq!(
+            check_footer(&footer[..7]),
+            Err("the footer ends in the middle of a value".to_owned())
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        // Field 1 a struct, inside it field 1 a struct, ... never closed.
+        let footer = vec![0x1c; 100];
+        assert_eq!(
+            check_footer(&footer),
+            Err("the footer nests deeper than 64 levels".to_owned())
+        );
+    }
+}
