@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 runs=${RUNS:-10000000}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv_records csv_counts report_json analyses_over_counts)
+[ ${#targets[@]} -gt 0 ] || targets=(csv_records csv_counts report_json analyses_over_counts arrow_batches parquet_file)
 
 if ! rustup toolchain list | grep -q '^nightly'; then
   rustup toolchain install nightly --profile minimal
@@ -32,6 +32,8 @@ seed() {
 seed csv_records ../tests/fixtures/csv/*.csv
 seed csv_counts ../tests/fixtures/csv/*.csv
 seed report_json ../tests/fixtures/report/*.json ../tests/fixtures/csv/*.json
+# Small valid Parquet files for the fuzzer to corrupt (seeds/make_parquet_seeds.py).
+seed parquet_file seeds/parquet_file/*
 
 for target in "${targets[@]}"; do
   case $target in
