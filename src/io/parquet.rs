@@ -7,6 +7,19 @@
 //! by the `parquet` crate's Arrow reader and its record batches go where
 //! [`read_arrow`](crate::io::read_arrow)'s go. Rows are named by file, row
 //! group and row.
+//!
+//! # Hostile files
+//!
+//! A corrupt or crafted file is an [`Error::ArrowInput`] naming it, in time
+//! proportional to its size. Before the `parquet` crate reads a footer,
+//! the footer is walked once and refused if a list in it claims more
+//! elements than it has bytes (the crate would skip them one by one: a
+//! 4.6 kB footer could run for minutes), and every column chunk must lie
+//! within the file. The Arrow schema a writer may embed is not read (the
+//! columns' types come from the Parquet schema). The crate (59.3) still
+//! panics on many corrupt data pages; such a panic is caught and returned
+//! as an error naming the file and row group, though the process's panic
+//! hook still prints it, and under `panic = "abort"` it ends the process.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
