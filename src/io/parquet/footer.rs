@@ -4,11 +4,13 @@
 //! reader (59.3) skips fields it does not know, and in a list of booleans
 //! it takes each element as zero bytes long, so a list that says it holds
 //! two billion booleans is two billion steps of work from six bytes of
-//! file: a footer of a few kilobytes ran for minutes. In the protocol
-//! every element of every list, set or map takes at least one byte, so a
-//! collection that claims more elements than there are bytes left cannot
-//! be a whole footer. [`check`] walks the footer once, in time linear in
-//! its length, and refuses such a footer before the crate reads it.
+//! file, and lists of such lists multiply: a footer of a few kilobytes ran
+//! for minutes. [`check`] walks the footer once as that reader skips it
+//! and refuses it if a collection claims more elements than there are
+//! bytes left (in the protocol every element takes a byte at least) or if
+//! the walk takes more steps than a footer of its length can hold values.
+//! The walk is linear in the footer's length, and so is the crate's read of
+//! any footer it passes.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -42,7 +44,14 @@ pub(super) fn check(mut file: &File, length: u64) -> Result<(), String> {
 
 /// [`check`] of the footer's bytes.
 fn check_footer(bytes: &[u8]) -> Result<(), String> {
-    Walk { bytes, at: 0 }.value(STRUCT, 0)
+    Walk {
+        bytes,
+        at: 0,
+        steps: 0,
+        // Each value of a well-formed footer takes a byte at least.
+        budget: 2 * bytes.len() + 64,
+    }
+    .value(STRUCT, 0)
 }
 
 const BOOLEAN_TRUE: u8 = 1;
@@ -62,6 +71,9 @@ const UUID: u8 = 13;
 struct Walk<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Values visited so far, and how many the footer's length allows.
+    steps: usize,
+    budget: usize,
 }
 
 impl Walk<'_> {
@@ -120,6 +132,13 @@ impl Walk<'_> {
         if depth > MAX_DEPTH {
             return Err(format!("the footer nests deeper than {MAX_DEPTH} levels"));
         }
+        self.steps += 1;
+        if self.steps > self.budget {
+            return Err(format!(
+                "the footer declares more values than its {} bytes can hold",
+                self.bytes.len()
+            ));
+        }
         match kind {
             // A boolean field's value is in its header.
             BOOLEAN_TRUE | BOOLEAN_FALSE => Ok(()),
@@ -152,12 +171,9 @@ impl Walk<'_> {
                 let element = header & 0x0f;
                 let n = self.elements(size)?;
                 for _ in 0..n {
-                    // In a collection a boolean takes a byte of its own.
-                    if element == BOOLEAN_TRUE || element == BOOLEAN_FALSE {
-                        self.skip(1)?;
-                    } else {
-                        self.value(element, depth + 1)?;
-                    }
+                    // A boolean element is skipped as no bytes, as the
+                    // crate skips it, but counts as a step.
+                    self.value(element, depth + 1)?;
                 }
                 Ok(())
             }
@@ -170,11 +186,7 @@ impl Walk<'_> {
                 let types = self.byte()?;
                 for _ in 0..n {
                     for kind in [types >> 4, types & 0x0f] {
-                        if kind == BOOLEAN_TRUE || kind == BOOLEAN_FALSE {
-                            self.skip(1)?;
-                        } else {
-                            self.value(kind, depth + 1)?;
-                        }
+                        self.value(kind, depth + 1)?;
                     }
                 }
                 Ok(())
@@ -209,6 +221,22 @@ mod tests {
         assert_eq!(
             check_footer(&footer[..7]),
             Err("the footer ends in the middle of a value".to_owned())
+        );
+    }
+
+    #[test]
+    fn lists_of_lists_of_booleans_are_bounded_by_the_footer_length() {
+        // Field 1: a list of 30 lists, each of 30 booleans (skipped as no
+        // bytes each); field 2: 100 bytes of text. 933 values from 166
+        // bytes, where each list claims no more elements than bytes left.
+        let mut footer = vec![0x19, 0xf9, 30];
+        footer.extend(std::iter::repeat_n([0xf1, 30], 30).flatten());
+        footer.extend([0x18, 100]);
+        footer.extend([b'x'; 100]);
+        footer.push(0x00);
+        assert_eq!(
+            check_footer(&footer),
+            Err("the footer declares more values than its 166 bytes can hold".to_owned())
         );
     }
 
