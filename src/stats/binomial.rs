@@ -596,6 +596,23 @@ mod tests {
         assert!(close(law.upper_tail(4), 1.0 - below, 1e-14));
     }
 
+    /// P(X = n) and P(X = 0) when p, or q, is 10⁻¹² from 1: the law is
+    /// Binomial(n, np/(np + nq)), and ln P = n·ln(np/(np + nq)) =
+    /// −1.0000000000005e-9 for n = 1000 (mpmath at 300 bits). The plain
+    /// n·ln(np/n) gives −9.99978e-10, wrong in the fifth digit, so the
+    /// saddle-point form is used there.
+    #[test]
+    fn pmf_at_the_ends_keeps_its_digits_when_p_is_near_one() {
+        let q = 1e-12;
+        let reference = -1.0000000000005e-9;
+        let near_one = Binomial::with_complement(1000, 1.0 - q, q);
+        let got = near_one.ln_pmf(1000);
+        assert!(close(got, reference, 1e-9), "{got}");
+        let near_zero = Binomial::with_complement(1000, q, 1.0 - q);
+        let got = near_zero.ln_pmf(0);
+        assert!(close(got, reference, 1e-9), "{got}");
+    }
+
     #[test]
     fn stirling_table_meets_the_series() {
         // Past the table the series takes over without a step.

@@ -3,5 +3,6 @@
 //! analysis, where a test of typical data passes whichever way the rule
 //! was written.
 
+mod disclosure;
 mod funnel;
 mod impact;
