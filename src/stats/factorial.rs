@@ -50,6 +50,14 @@ fn stirling_tail(z: f64) -> f64 {
 mod tests {
     use super::*;
 
+    /// ln(a!) − ln(a!) is 0, at every size and on every path.
+    #[test]
+    fn a_ratio_of_equal_factorials_is_zero() {
+        for a in [0u64, 1, 15, 16, 33, 1 << 40, 1 << 53] {
+            assert_eq!(ln_factorial_ratio(a, a), 0.0, "{a}");
+        }
+    }
+
     /// ln(n!) − ln((n − 1)!) = ln n exactly, at every size: the subtraction
     /// of two `ln_gamma` values near 2⁵³ would be off by hundreds.
     #[test]

@@ -6,3 +6,4 @@
 mod disclosure;
 mod funnel;
 mod impact;
+mod statistics;
