@@ -39,6 +39,9 @@ use crate::records::breakdown::Breakdown;
 use crate::records::pipeline::Pipeline;
 
 mod footer;
+mod strict;
+
+use strict::StrictFile;
 
 /// Rows per record batch read.
 const BATCH_ROWS: usize = 1 << 16;
@@ -155,13 +158,15 @@ pub fn count_parquet_unchecked(
                 let file = File::open(shown.as_ref()).map_err(|e| unreadable(shown, &e))?;
                 let mask =
                     ProjectionMask::roots(metadata.parquet_schema(), columns.iter().copied());
-                let reader =
-                    ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata.clone())
-                        .with_projection(mask)
-                        .with_row_groups(vec![*group])
-                        .with_batch_size(BATCH_ROWS)
-                        .build()
-                        .map_err(|e| not_parquet(shown, &e.to_string()))?;
+                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+                    StrictFile(file),
+                    metadata.clone(),
+                )
+                .with_projection(mask)
+                .with_row_groups(vec![*group])
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| not_parquet(shown, &e.to_string()))?;
                 let mut offset = 0u64;
                 for batch in reader {
                     let batch =
@@ -248,12 +253,14 @@ fn feed(path: &Path, options: &CsvOptions) -> Result<super::csv::Rows> {
         for group in 0..metadata.metadata().num_row_groups() {
             guarded(&shown, &format!("row group {group}"), || {
                 let handle = File::open(file).map_err(|e| unreadable(&shown, &e))?;
-                let reader =
-                    ParquetRecordBatchReaderBuilder::new_with_metadata(handle, metadata.clone())
-                        .with_row_groups(vec![group])
-                        .with_batch_size(BATCH_ROWS)
-                        .build()
-                        .map_err(|e| not_parquet(&shown, &e.to_string()))?;
+                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+                    StrictFile(handle),
+                    metadata.clone(),
+                )
+                .with_row_groups(vec![group])
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| not_parquet(&shown, &e.to_string()))?;
                 let mut offset = 0u64;
                 for batch in reader {
                     let batch =
@@ -333,7 +340,7 @@ fn metadata(
         ArrowReaderMetadata::load(&handle, reader_options())
             .map_err(|e| not_parquet(shown, &e.to_string()))
     })?;
-    chunks_within(&metadata, length, shown)?;
+    chunks_within(&metadata, &handle, length, shown)?;
     let Some(wanted) = dictionaries else {
         return Ok(metadata);
     };
@@ -372,10 +379,18 @@ fn reader_options() -> ArrowReaderOptions {
     ArrowReaderOptions::new().with_skip_arrow_metadata(true)
 }
 
-/// Every column chunk's bytes lie within the file. The `parquet` crate
-/// trusts the footer's offsets and sizes and panics on a negative one, so a
-/// corrupt footer is refused here, naming the row group and column.
-fn chunks_within(metadata: &ArrowReaderMetadata, length: u64, shown: &Arc<str>) -> Result<()> {
+/// Every column chunk's bytes lie within the file, and its page headers
+/// are of plausible shape. The `parquet` crate trusts the footer's offsets
+/// and sizes and panics on a negative one, and reads page headers with the
+/// Thrift reader whose slowness on a hostile footer [`footer::check`]
+/// bounds; so a corrupt chunk is refused here, naming the row group and
+/// column.
+fn chunks_within(
+    metadata: &ArrowReaderMetadata,
+    file: &File,
+    length: u64,
+    shown: &Arc<str>,
+) -> Result<()> {
     for (g, group) in metadata.metadata().row_groups().iter().enumerate() {
         for column in group.columns() {
             let start = column
@@ -396,6 +411,16 @@ fn chunks_within(metadata: &ArrowReaderMetadata, length: u64, shown: &Arc<str>) 
                     ),
                 ));
             }
+            // Both fit in u64: checked just above.
+            footer::check_pages(file, start as u64, size as u64).map_err(|reason| {
+                not_parquet(
+                    shown,
+                    &format!(
+                        "row group {g}, column {}: {reason}",
+                        column.column_descr().name()
+                    ),
+                )
+            })?;
         }
     }
     Ok(())

@@ -551,3 +551,33 @@ fn a_footer_with_mistyped_fields_is_an_error_naming_the_file() {
         "{err}"
     );
 }
+
+/// Found by the `parquet_file` fuzz target: page headers the `parquet`
+/// crate's Thrift reader would skip for a minute and more. One declares
+/// byte strings past the end of the file, which over a plain `File` were
+/// 2³¹ empty reads (90 s); the other, lists of booleans that the crate
+/// skips as no bytes each (16 s). Each page header is now walked within a
+/// bound before the crate reads it, and a read past the end is an error.
+/// Both also declare their compressed page size (field 3) with another
+/// type than Parquet's 32-bit integer, where the walk stops first.
+#[test]
+fn hostile_page_headers_are_errors_naming_the_file_and_the_column() {
+    for (name, reason) in [
+        (
+            "page-header-past-the-end.parquet",
+            "row group 0, column candidate: a page header gives no compressed page size (field 3, a 32-bit integer) (the page at byte 4)",
+        ),
+        (
+            "page-header-boolean-lists.parquet",
+            "row group 0, column candidate: a page header gives no compressed page size (field 3, a 32-bit integer) (the page at byte 4)",
+        ),
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/parquet")
+            .join(name);
+        let err = read_parquet(&path, &CsvOptions::new()).unwrap_err();
+        let expected = format!("parquet {}: not a readable parquet file (", path.display());
+        assert!(err.to_string().starts_with(&expected), "{name}: {err}");
+        assert!(err.to_string().contains(reason), "{name}: {err}");
+    }
+}

@@ -45,13 +45,67 @@ pub(super) fn check(mut file: &File, length: u64) -> Result<(), String> {
 /// [`check`] of the footer's bytes.
 fn check_footer(bytes: &[u8]) -> Result<(), String> {
     Walk {
+        what: "the footer",
         bytes,
         at: 0,
         steps: 0,
         // Each value of a well-formed footer takes a byte at least.
         budget: 2 * bytes.len() + 64,
+        page_size: None,
     }
     .value(STRUCT, 0)
+}
+
+/// Checks every page header of a column chunk, `len` bytes from byte
+/// `start` of the file, as [`check`] does the footer: the `parquet` crate
+/// reads page headers with the same Thrift reader, so a header that
+/// declares billions of booleans, or nests lists deep, is as slow there.
+/// Walks header to header by each one's compressed page size, reading
+/// only the headers. `Err` names the page by its byte offset.
+pub(super) fn check_pages(mut file: &File, start: u64, len: u64) -> Result<(), String> {
+    let end = start + len;
+    let mut at = start;
+    let mut buffer = Vec::new();
+    while at < end {
+        let left = end - at;
+        // Read enough for the header: a small window first, doubled while
+        // the header runs past it.
+        let mut window = left.min(256);
+        let (header_len, page_size) = loop {
+            buffer.resize(usize::try_from(window).map_err(|e| e.to_string())?, 0);
+            file.seek(SeekFrom::Start(at))
+                .and_then(|_| file.read_exact(&mut buffer))
+                .map_err(|e| format!("cannot read the page header at byte {at}: {e}"))?;
+            let mut walk = Walk {
+                what: "a page header",
+                bytes: &buffer,
+                at: 0,
+                steps: 0,
+                budget: 2 * buffer.len() + 64,
+                page_size: Some(None),
+            };
+            match walk.value(STRUCT, 0) {
+                Ok(()) => break (walk.at as u64, walk.page_size.flatten()),
+                Err(_) if window < left => window = left.min(window * 8),
+                Err(reason) => return Err(format!("{reason} (the page at byte {at})")),
+            }
+        };
+        let Some(size) = page_size.and_then(|s| u64::try_from(s).ok()) else {
+            return Err(format!(
+                "a page header gives no compressed page size (field 3, a 32-bit integer) (the page at byte {at})"
+            ));
+        };
+        at = at
+            .checked_add(header_len)
+            .and_then(|x| x.checked_add(size))
+            .filter(|&next| next <= end)
+            .ok_or_else(|| {
+                format!(
+                    "the page at byte {at} says it takes {size} bytes, past the end of its column chunk at byte {end}"
+                )
+            })?;
+    }
+    Ok(())
 }
 
 const BOOLEAN_TRUE: u8 = 1;
@@ -69,11 +123,16 @@ const STRUCT: u8 = 12;
 const UUID: u8 = 13;
 
 struct Walk<'a> {
+    /// What is walked, for messages: "the footer", "a page header".
+    what: &'static str,
     bytes: &'a [u8],
     at: usize,
     /// Values visited so far, and how many the footer's length allows.
     steps: usize,
     budget: usize,
+    /// Walking a page header: the compressed page size (field 3 of the
+    /// top-level structure), once read.
+    page_size: Option<Option<i64>>,
 }
 
 impl Walk<'_> {
@@ -85,7 +144,7 @@ impl Walk<'_> {
         let b = *self
             .bytes
             .get(self.at)
-            .ok_or_else(|| "the footer ends in the middle of a value".to_owned())?;
+            .ok_or_else(|| format!("{} ends in the middle of a value", self.what))?;
         self.at += 1;
         Ok(b)
     }
@@ -93,7 +152,8 @@ impl Walk<'_> {
     fn skip(&mut self, n: usize) -> Result<(), String> {
         if n > self.left() {
             return Err(format!(
-                "the footer holds a value of {n} bytes where {} are left",
+                "{} holds a value of {n} bytes where {} are left",
+                self.what,
                 self.left()
             ));
         }
@@ -112,7 +172,10 @@ impl Walk<'_> {
                 return Ok(value);
             }
         }
-        Err("the footer holds a number longer than ten bytes".to_owned())
+        Err(format!(
+            "{} holds a number longer than ten bytes",
+            self.what
+        ))
     }
 
     /// A collection of `size` elements: at least one byte each.
@@ -122,7 +185,8 @@ impl Walk<'_> {
             .filter(|&n| n <= self.left())
             .ok_or_else(|| {
                 format!(
-                    "the footer declares a collection of {size} elements with {} bytes left",
+                    "{} declares a collection of {size} elements with {} bytes left",
+                    self.what,
                     self.left()
                 )
             })
@@ -130,12 +194,16 @@ impl Walk<'_> {
 
     fn value(&mut self, kind: u8, depth: usize) -> Result<(), String> {
         if depth > MAX_DEPTH {
-            return Err(format!("the footer nests deeper than {MAX_DEPTH} levels"));
+            return Err(format!(
+                "{} nests deeper than {MAX_DEPTH} levels",
+                self.what
+            ));
         }
         self.steps += 1;
         if self.steps > self.budget {
             return Err(format!(
-                "the footer declares more values than its {} bytes can hold",
+                "{} declares more values than its {} bytes can hold",
+                self.what,
                 self.bytes.len()
             ));
         }
@@ -150,18 +218,27 @@ impl Walk<'_> {
                 self.skip(usize::try_from(n).unwrap_or(usize::MAX))
             }
             UUID => self.skip(16),
-            STRUCT => loop {
-                let header = self.byte()?;
-                let field = header & 0x0f;
-                if field == 0 {
-                    return Ok(());
+            STRUCT => {
+                let mut id = 0i64;
+                loop {
+                    let header = self.byte()?;
+                    let field = header & 0x0f;
+                    if field == 0 {
+                        return Ok(());
+                    }
+                    id = match header >> 4 {
+                        // The field id in full, as a zigzag varint.
+                        0 => zigzag(self.varint()?),
+                        delta => id + i64::from(delta),
+                    };
+                    if depth == 0 && id == 3 && field == I32 && self.page_size.is_some() {
+                        self.steps += 1;
+                        self.page_size = Some(Some(zigzag(self.varint()?)));
+                    } else {
+                        self.value(field, depth + 1)?;
+                    }
                 }
-                if header >> 4 == 0 {
-                    // The field id in full, as a zigzag varint.
-                    self.varint()?;
-                }
-                self.value(field, depth + 1)?;
-            },
+            }
             LIST | SET => {
                 let header = self.byte()?;
                 let size = match header >> 4 {
@@ -191,9 +268,18 @@ impl Walk<'_> {
                 }
                 Ok(())
             }
-            other => Err(format!("the footer holds a value of unknown type {other}")),
+            other => Err(format!(
+                "{} holds a value of unknown type {other}",
+                self.what
+            )),
         }
     }
+}
+
+/// A compact-protocol zigzag varint's value.
+fn zigzag(n: u64) -> i64 {
+    // Both halves fit: n >> 1 is below 2^63.
+    ((n >> 1) as i64) ^ -((n & 1) as i64)
 }
 
 #[cfg(test)]
@@ -238,6 +324,66 @@ mod tests {
             check_footer(&footer),
             Err("the footer declares more values than its 166 bytes can hold".to_owned())
         );
+    }
+
+    /// Pages of a column chunk written to a file, checked as a whole.
+    fn pages(bytes: &[u8]) -> Result<(), String> {
+        use std::io::Write;
+        let path =
+            std::env::temp_dir().join(format!("pages-{}-{}", std::process::id(), bytes.len()));
+        File::create(&path).unwrap().write_all(bytes).unwrap();
+        let result = check_pages(&File::open(&path).unwrap(), 0, bytes.len() as u64);
+        std::fs::remove_file(&path).unwrap();
+        result
+    }
+
+    /// type = 0, compressed size = `size` (zigzag), stop; then the page.
+    fn page(size: u8, extra: &[u8]) -> Vec<u8> {
+        let mut v = vec![0x15, 0x00, 0x25, size * 2];
+        v.extend_from_slice(extra);
+        v.push(0x00);
+        v.extend(std::iter::repeat_n(7u8, usize::from(size)));
+        v
+    }
+
+    #[test]
+    fn page_headers_are_walked_page_to_page() {
+        let mut chunk = page(10, &[]);
+        chunk.extend(page(3, &[]));
+        assert_eq!(pages(&chunk), Ok(()));
+
+        // The second page says it is longer than what is left.
+        let mut cut = chunk.clone();
+        cut.pop();
+        assert_eq!(
+            pages(&cut),
+            Err(format!(
+                "the page at byte 15 says it takes 3 bytes, past the end of its column chunk at byte {}",
+                cut.len()
+            ))
+        );
+
+        // No compressed size.
+        assert_eq!(
+            pages(&[0x15, 0x00, 0x00, 1, 2]),
+            Err("a page header gives no compressed page size (field 3, a 32-bit integer) (the page at byte 0)".to_owned())
+        );
+    }
+
+    /// A field the crate does not know, holding 100 lists of 2³¹
+    /// booleans each: refused before any is counted.
+    #[test]
+    fn a_page_header_of_boolean_lists_is_refused() {
+        let mut lists = vec![0x79, 0xf9, 100];
+        for _ in 0..100 {
+            lists.extend([0xf1, 0x80, 0x80, 0x80, 0x80, 0x08]);
+        }
+        let err = pages(&page(10, &lists)).unwrap_err();
+        assert!(
+            err.starts_with("a page header declares a collection of 2147483648 elements with"),
+            "{err}"
+        );
+        assert!(err.ends_with("(the page at byte 0)"), "{err}");
     }
 
     #[test]
