@@ -10,16 +10,24 @@
 //!
 //! # Hostile files
 //!
-//! A corrupt or crafted file is an [`Error::ArrowInput`] naming it, in time
-//! proportional to its size. Before the `parquet` crate reads a footer,
-//! the footer is walked once and refused if a list in it claims more
-//! elements than it has bytes (the crate would skip them one by one: a
-//! 4.6 kB footer could run for minutes), and every column chunk must lie
-//! within the file. The Arrow schema a writer may embed is not read (the
-//! columns' types come from the Parquet schema). The crate (59.3) still
-//! panics on many corrupt data pages; such a panic is caught and returned
-//! as an error naming the file and row group, though the process's panic
-//! hook still prints it, and under `panic = "abort"` it ends the process.
+//! A corrupt or crafted file is an [`Error::ArrowInput`] naming it. Before
+//! the `parquet` crate reads a footer, the footer is walked once and
+//! refused if a list in it claims more elements than it has bytes, or more
+//! values than its length can hold (the crate skips a boolean in a list as
+//! no bytes, so a 4.6 kB footer could run for minutes), or if a field the
+//! Parquet schema names is declared with another encoding (the crate reads
+//! such a field by the schema, and from there skips other bytes than the
+//! walk saw). Every column chunk must lie within the file, and its page
+//! headers are walked the same way, page to page, before any is decoded.
+//! The crate reads through a file whose readers fail at its end (over a
+//! plain file, skipping a field past the end was billions of empty reads).
+//! The Arrow schema a writer may embed is not read (the columns' types come
+//! from the Parquet schema).
+//!
+//! The crate (59.3) still panics on many corrupt data pages; such a panic
+//! is caught and returned as an error naming the file and row group, though
+//! the process's panic hook still prints it, and under `panic = "abort"` it
+//! ends the process.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -39,6 +47,7 @@ use crate::records::breakdown::Breakdown;
 use crate::records::pipeline::Pipeline;
 
 mod footer;
+mod schema;
 mod strict;
 
 use strict::StrictFile;

@@ -10,10 +10,22 @@
 //! bytes left (in the protocol every element takes a byte at least) or if
 //! the walk takes more steps than a footer of its length can hold values.
 //! The walk is linear in the footer's length, and so is the crate's read of
-//! any footer it passes.
+//! any footer it passes. The crate reads a field it knows by Parquet's
+//! schema whatever type the file declares, so the walk checks every field
+//! the schema names against it (`schema.rs`): past a mistyped field the
+//! crate and a walk by declared types would read different bytes.
+//! [`check_pages`] walks a column chunk's page headers the same way.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
+
+use super::schema::{self, Expect, Kind};
+
+/// What a footer is: Parquet's FileMetaData.
+static FOOTER: Expect = Expect::Struct(&schema::FILE_METADATA);
+
+/// What a page header is.
+static PAGE_HEADER: Expect = Expect::Struct(&schema::PAGE_HEADER);
 
 /// How deep structures may nest: the `parquet` crate's own bound.
 const MAX_DEPTH: usize = 64;
@@ -53,7 +65,7 @@ fn check_footer(bytes: &[u8]) -> Result<(), String> {
         budget: 2 * bytes.len() + 64,
         page_size: None,
     }
-    .value(STRUCT, 0)
+    .value(STRUCT, 0, Some(&FOOTER))
 }
 
 /// Checks every page header of a column chunk, `len` bytes from byte
@@ -84,7 +96,7 @@ pub(super) fn check_pages(mut file: &File, start: u64, len: u64) -> Result<(), S
                 budget: 2 * buffer.len() + 64,
                 page_size: Some(None),
             };
-            match walk.value(STRUCT, 0) {
+            match walk.value(STRUCT, 0, Some(&PAGE_HEADER)) {
                 Ok(()) => break (walk.at as u64, walk.page_size.flatten()),
                 Err(_) if window < left => window = left.min(window * 8),
                 Err(reason) => return Err(format!("{reason} (the page at byte {at})")),
@@ -192,7 +204,14 @@ impl Walk<'_> {
             })
     }
 
-    fn value(&mut self, kind: u8, depth: usize) -> Result<(), String> {
+    /// Walks one value of type `kind`; `expect` is what the Parquet schema
+    /// says it is, where it says.
+    fn value(
+        &mut self,
+        kind: u8,
+        depth: usize,
+        expect: Option<&'static Expect>,
+    ) -> Result<(), String> {
         if depth > MAX_DEPTH {
             return Err(format!(
                 "{} nests deeper than {MAX_DEPTH} levels",
@@ -219,6 +238,10 @@ impl Walk<'_> {
             }
             UUID => self.skip(16),
             STRUCT => {
+                let table = match expect {
+                    Some(Expect::Struct(table)) => Some(*table),
+                    _ => None,
+                };
                 let mut id = 0i64;
                 loop {
                     let header = self.byte()?;
@@ -231,11 +254,15 @@ impl Walk<'_> {
                         0 => zigzag(self.varint()?),
                         delta => id + i64::from(delta),
                     };
+                    let known = table.and_then(|t| t.field(id));
+                    if let (Some(table), Some(known)) = (table, known) {
+                        self.expect(field, known, || format!("field {id} of {}", table.name))?;
+                    }
                     if depth == 0 && id == 3 && field == I32 && self.page_size.is_some() {
                         self.steps += 1;
                         self.page_size = Some(Some(zigzag(self.varint()?)));
                     } else {
-                        self.value(field, depth + 1)?;
+                        self.value(field, depth + 1, known)?;
                     }
                 }
             }
@@ -246,11 +273,18 @@ impl Walk<'_> {
                     short => u64::from(short),
                 };
                 let element = header & 0x0f;
+                let inner = match expect {
+                    Some(Expect::List(inner)) => Some(*inner),
+                    _ => None,
+                };
+                if let Some(inner) = inner {
+                    self.expect(element, inner, || "a list's elements".to_owned())?;
+                }
                 let n = self.elements(size)?;
                 for _ in 0..n {
                     // A boolean element is skipped as no bytes, as the
                     // crate skips it, but counts as a step.
-                    self.value(element, depth + 1)?;
+                    self.value(element, depth + 1, inner)?;
                 }
                 Ok(())
             }
@@ -263,7 +297,7 @@ impl Walk<'_> {
                 let types = self.byte()?;
                 for _ in 0..n {
                     for kind in [types >> 4, types & 0x0f] {
-                        self.value(kind, depth + 1)?;
+                        self.value(kind, depth + 1, None)?;
                     }
                 }
                 Ok(())
@@ -271,6 +305,29 @@ impl Walk<'_> {
             other => Err(format!(
                 "{} holds a value of unknown type {other}",
                 self.what
+            )),
+        }
+    }
+}
+
+impl Walk<'_> {
+    /// A value declared as `code` where the schema expects `expect`: the
+    /// same encoding, or an error naming `place`.
+    fn expect(
+        &self,
+        code: u8,
+        expect: &Expect,
+        place: impl FnOnce() -> String,
+    ) -> Result<(), String> {
+        let want = expect.kind();
+        match Kind::of(code) {
+            Some(kind) if kind == want => Ok(()),
+            declared => Err(format!(
+                "{} declares {} as {} where Parquet gives it {}",
+                self.what,
+                place(),
+                declared.map_or_else(|| format!("type {code}"), |k| k.name().to_owned()),
+                want.name()
             )),
         }
     }
@@ -288,8 +345,9 @@ mod tests {
 
     #[test]
     fn a_list_of_booleans_longer_than_the_footer_is_refused() {
-        // Field 1, a list; 0xF0|1: a long size, booleans; size 2^31 - 1.
-        let footer = [0x19, 0xf1, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00];
+        // Field 15 (not in the schema), a list; 0xF0|1: a long size,
+        // booleans; size 2^31 - 1.
+        let footer = [0xf9, 0xf1, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00];
         let err = check_footer(&footer).unwrap_err();
         assert_eq!(
             err,
@@ -299,9 +357,9 @@ mod tests {
 
     #[test]
     fn plausible_footers_pass_and_cut_ones_are_named() {
-        // Field 1: i32 2; field 2: a list of two i64; field 3: "ab"; stop.
+        // Field 1: i32 2; field 15: a list of two i64; field 16: "ab"; stop.
         let footer = [
-            0x15, 0x04, 0x19, 0x26, 0x02, 0x04, 0x18, 0x02, b'a', b'b', 0x00,
+            0x15, 0x04, 0xe9, 0x26, 0x02, 0x04, 0x18, 0x02, b'a', b'b', 0x00,
         ];
         assert_eq!(check_footer(&footer), Ok(()));
         assert_eq!(
@@ -312,10 +370,10 @@ mod tests {
 
     #[test]
     fn lists_of_lists_of_booleans_are_bounded_by_the_footer_length() {
-        // Field 1: a list of 30 lists, each of 30 booleans (skipped as no
-        // bytes each); field 2: 100 bytes of text. 933 values from 166
+        // Field 15: a list of 30 lists, each of 30 booleans (skipped as no
+        // bytes each); field 16: 100 bytes of text. 933 values from 166
         // bytes, where each list claims no more elements than bytes left.
-        let mut footer = vec![0x19, 0xf9, 30];
+        let mut footer = vec![0xf9, 0xf9, 30];
         footer.extend(std::iter::repeat_n([0xf1, 30], 30).flatten());
         footer.extend([0x18, 100]);
         footer.extend([b'x'; 100]);
@@ -386,10 +444,44 @@ mod tests {
         assert!(err.ends_with("(the page at byte 0)"), "{err}");
     }
 
+    /// The crate reads a field the schema names by the schema, so one
+    /// declared with another encoding is refused, at any depth.
+    #[test]
+    fn fields_declared_against_the_schema_are_refused() {
+        // Field 1 (version, an i32) declared as a list.
+        assert_eq!(
+            check_footer(&[0x19, 0x00, 0x00]),
+            Err(
+                "the footer declares field 1 of FileMetaData as a list where Parquet gives it an integer"
+                    .to_owned()
+            )
+        );
+        // Field 4, a list of one row group, whose field 1 (its column
+        // chunks, a list) is declared as a byte string.
+        assert_eq!(
+            check_footer(&[0x49, 0x1c, 0x18, 0x00, 0x00, 0x00]),
+            Err(
+                "the footer declares field 1 of RowGroup as a byte string where Parquet gives it a list"
+                    .to_owned()
+            )
+        );
+        // Field 2, the schema, as a list of integers.
+        assert_eq!(
+            check_footer(&[0x29, 0x15, 0x02, 0x00]),
+            Err(
+                "the footer declares a list's elements as an integer where Parquet gives it a structure"
+                    .to_owned()
+            )
+        );
+        // Integers of any width are one encoding: i64 for an i32 passes.
+        assert_eq!(check_footer(&[0x16, 0x02, 0x00]), Ok(()));
+    }
+
     #[test]
     fn nesting_is_bounded() {
-        // Field 1 a struct, inside it field 1 a struct, ... never closed.
-        let footer = vec![0x1c; 100];
+        // Field 15 a struct, inside it field 1 a struct, ... never closed.
+        let mut footer = vec![0xfc];
+        footer.extend([0x1c; 99]);
         assert_eq!(
             check_footer(&footer),
             Err("the footer nests deeper than 64 levels".to_owned())
