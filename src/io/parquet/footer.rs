@@ -256,7 +256,7 @@ impl Walk<'_> {
                     };
                     let known = table.and_then(|t| t.field(id));
                     if let (Some(table), Some(known)) = (table, known) {
-                        self.expect(field, known, || format!("field {id} of {}", table.name))?;
+                        self.agrees(field, known, || format!("field {id} of {}", table.name))?;
                     }
                     if depth == 0 && id == 3 && field == I32 && self.page_size.is_some() {
                         self.steps += 1;
@@ -278,7 +278,7 @@ impl Walk<'_> {
                     _ => None,
                 };
                 if let Some(inner) = inner {
-                    self.expect(element, inner, || "a list's elements".to_owned())?;
+                    self.agrees(element, inner, || "a list's elements".to_owned())?;
                 }
                 let n = self.elements(size)?;
                 for _ in 0..n {
@@ -313,7 +313,7 @@ impl Walk<'_> {
 impl Walk<'_> {
     /// A value declared as `code` where the schema expects `expect`: the
     /// same encoding, or an error naming `place`.
-    fn expect(
+    fn agrees(
         &self,
         code: u8,
         expect: &Expect,
