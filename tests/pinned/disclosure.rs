@@ -145,4 +145,22 @@ fn pooled_figures_are_withheld_only_for_the_groups_they_expose() {
     assert!(row("B").mantel_haenszel.is_none());
     assert!(row("C").mantel_haenszel.is_some());
     assert!(row("C").breslow_day.is_some());
+    // The report says so, once; without suppression it has nothing to say.
+    let said = |r: &Report| {
+        r.notes
+            .iter()
+            .filter(|n| n.starts_with("pooled over strata: ") && n.contains(" are withheld"))
+            .count()
+    };
+    assert_eq!(said(&published), 1, "{:?}", published.notes);
+    let whole = Report::new(
+        &counts,
+        &ReportOptions {
+            min_cell: 0,
+            ..options.clone()
+        },
+        &strata,
+    )
+    .unwrap();
+    assert_eq!(said(&whole), 0, "{:?}", whole.notes);
 }
