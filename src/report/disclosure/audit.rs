@@ -363,6 +363,25 @@ mod tests {
         assert_eq!(got, vec![0, 1]);
     }
 
+    /// Zero rows are dropped and the rows after them move up intact, in
+    /// order, whatever the width.
+    #[test]
+    fn dropping_zero_rows_keeps_the_others_in_order() {
+        let mut rows = vec![
+            0.0, 0.0, 0.0, // dropped
+            1.0, 2.0, 3.0, //
+            0.0, 0.0, 0.0, // dropped
+            0.0, 0.0, 0.0, // dropped
+            4.0, 0.0, 5.0, //
+            0.0, 6.0, 0.0, //
+        ];
+        drop_zero_rows(&mut rows, 3);
+        assert_eq!(rows, vec![1.0, 2.0, 3.0, 4.0, 0.0, 5.0, 0.0, 6.0, 0.0]);
+        let mut none = vec![0.0; 8];
+        drop_zero_rows(&mut none, 4);
+        assert!(none.is_empty());
+    }
+
     #[test]
     fn null_space_and_merge() {
         let mut e = Echelon::default();
