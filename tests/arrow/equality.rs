@@ -9,7 +9,9 @@ use positive_action::io::{
     ArrowCounter, CsvOptions, count_arrow, count_csv, count_parquet, count_parquet_unchecked,
     read_arrow, read_csv,
 };
-use positive_action::{Breakdown, Counting, FunnelCounts, Pipeline, PipelineKind};
+use positive_action::{
+    Breakdown, Category, Counting, FunnelCounts, Group, Outcome, Pipeline, PipelineKind,
+};
 use proptest::prelude::*;
 
 use super::{Encoding, column, temp_folder, write_parquet};
@@ -265,5 +267,79 @@ proptest! {
         let unchecked = count_parquet_unchecked(&folder, &pipeline(), &by()).expect("valid cells");
         prop_assert_eq!(&unchecked, &expected.counts);
         let _ = std::fs::remove_dir_all(&folder);
+    }
+}
+
+/// Characteristics a counter may break down by, with the cells drawn.
+const BY: [(&str, [&str; 4]); 3] = [
+    ("sex", SEX),
+    ("ethnicity", ETHNICITY),
+    ("disability", ["disabled", "not disabled", "", "Disabled"]),
+];
+
+fn encoding() -> impl Strategy<Value = Encoding> {
+    prop_oneof![
+        Just(Encoding::Utf8),
+        Just(Encoding::Large),
+        Just(Encoding::View),
+        Just(Encoding::Dictionary),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// `ArrowCounter` over columns of any encoding, broken down by none
+    /// to three characteristics (nulls and empty cells not recorded),
+    /// counts each row where a row-by-row count puts it, whatever the
+    /// batches hold and however large its dictionaries.
+    #[test]
+    fn arrow_counter_counts_each_row_where_a_row_by_row_count_does(
+        cells in prop::collection::vec(
+            (0usize..4, 0usize..5, prop::collection::vec(0usize..5, 3)),
+            0..300,
+        ),
+        characteristics in 0usize..=3,
+        encodings in prop::collection::vec(encoding(), 5),
+        cut in 1usize..120,
+    ) {
+        let by = Breakdown::parse(BY[..characteristics].iter().map(|(name, _)| *name))
+            .expect("valid breakdown");
+        let outcomes = [PASSED[0], PASSED[2], LAST[0], LAST[1], LAST[3]];
+        // Index 4 of a characteristic's cells is a null.
+        let category = |k: usize, c: usize| BY[k].1.get(c).copied();
+
+        let mut expected = FunnelCounts::empty(&pipeline(), &by);
+        for (stage, outcome, categories) in &cells {
+            let group = Group::new(by.characteristics().iter().enumerate().map(|(k, c)| {
+                (c.clone(), Category::parse(category(k, categories[k]).unwrap_or("")))
+            }))
+            .expect("each characteristic once");
+            let outcome: Outcome = outcomes[*outcome].parse().expect("an outcome");
+            expected.add(STAGES[*stage], &group, outcome).expect("a stage of the pipeline");
+        }
+
+        let mut counter = ArrowCounter::new(&pipeline(), &by);
+        for part in cells.chunks(cut) {
+            let stage: Vec<Option<&str>> = part.iter().map(|(s, _, _)| Some(STAGES[*s])).collect();
+            let outcome: Vec<Option<&str>> = part.iter().map(|(_, o, _)| Some(outcomes[*o])).collect();
+            let columns: Vec<ArrayRef> = (0..characteristics)
+                .map(|k| {
+                    let values: Vec<Option<&str>> =
+                        part.iter().map(|(_, _, c)| category(k, c[k])).collect();
+                    column(&values, encodings[2 + k])
+                })
+                .collect();
+            let refs: Vec<&dyn arrow::array::Array> = columns.iter().map(|c| c.as_ref()).collect();
+            counter
+                .count_arrays(
+                    column(&stage, encodings[0]).as_ref(),
+                    column(&outcome, encodings[1]).as_ref(),
+                    &refs,
+                )
+                .expect("valid cells");
+        }
+        prop_assert_eq!(counter.rows(), cells.len() as u64);
+        prop_assert_eq!(&counter.finish(), &expected);
     }
 }
