@@ -14,22 +14,26 @@
 //!
 //! (`POSITIVE_ACTION_PARQUET` names another file.)
 //!
-//! Measured in one run, one after the other, on this 2-core machine with
-//! other builds running (load average 3.9 to 4.4). The Rust side was
-//! built in the dev profile (`cargo bench --profile dev --features
-//! ballista --bench engine`: opt-level 1, the test build's artifacts),
-//! not release: a release build of DataFusion did not fit the time
-//! available, so these Rust figures are upper bounds. Medians of 10
-//! samples; DuckDB 2.0.1 (2 threads) is `compare_duckdb.py`'s best of 5,
-//! connect to close.
+//! Measured 4 December 2026 on the shared 2-core AMD EPYC machine (24 GiB,
+//! load about 1.5), release profile (`cargo bench --features datafusion
+//! --bench engine`), two rounds alternating with `compare_duckdb.py`
+//! (DuckDB 2.0.1, 2 threads, best of 5, connect to close). Medians of 10
+//! samples, the two rounds' range:
 //!
-//! | job over the 3,617,891-row file (15.1 MB)       | time     | rows/s |
-//! |-------------------------------------------------|----------|--------|
-//! | DataFusion SQL `funnel_counts`, 2 partitions    | 72.2 ms  | 50.1 M |
-//! | DataFusion SQL `funnel_counts`, 1 partition     | 78.0 ms  | 46.4 M |
-//! | `count_parquet_unchecked`                       | 72.1 ms  | 50.2 M |
-//! | `count_parquet` (every journey checked)         | 1.14 s   | 3.17 M |
-//! | DuckDB `GROUP BY stage, sex, ethnicity`         | 125 ms   | 28.9 M |
+//! | job over the 3,617,891-row file (15.1 MB)               | time           | rows/s |
+//! |---------------------------------------------------------|----------------|--------|
+//! | `count_parquet_unchecked`                               | 17.4 ms        | 208 M  |
+//! | `count_parquet_unchecked` → full report                 | 18.3–18.4 ms   | 197 M  |
+//! | DataFusion SQL `funnel_counts`, 2 partitions            | 18.6–19.1 ms   | 190 M  |
+//! | DataFusion, fresh context, register, query → full report| 20.2–20.5 ms   | 177 M  |
+//! | DataFusion SQL `funnel_counts`, 1 partition             | 31.4–31.8 ms   | 114 M  |
+//! | DuckDB `GROUP BY stage, sex, ethnicity`                 | 60–65 ms       | 57 M   |
+//! | `count_parquet` (every journey checked)                 | 437–439 ms     | 8.2 M  |
+//!
+//! The DataFusion rows before the "fresh context" one reuse a context
+//! with the file registered; that one builds everything each time, as
+//! DuckDB's figure does, and ends in the report DuckDB's `GROUP BY` does
+//! not reach (impact ratios and every test per stage and group).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -39,7 +43,8 @@ use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use positive_action::engine::{self, KeyedCounts};
 use positive_action::io::{CsvOptions, count_parquet, count_parquet_unchecked};
-use positive_action::{Breakdown, Counting, Pipeline};
+use positive_action::report::{Report, ReportOptions};
+use positive_action::{Breakdown, Counting, ImpactOptions, Pipeline};
 
 const QUERY: &str = "SELECT funnel_counts(stage, outcome, sex, ethnicity) FROM applications";
 
@@ -90,6 +95,38 @@ fn engine(c: &mut Criterion) {
             })
         });
     }
+    // End to end, as DuckDB is timed: a fresh context, the file
+    // registered, the query, and the full report of its counts.
+    let report_options = ReportOptions {
+        breakdown: by.clone(),
+        impact: ImpactOptions::new(),
+        min_cell: 0,
+    };
+    group.bench_function("datafusion_sql_to_report_fresh_context", |b| {
+        b.iter(|| {
+            let batches = runtime
+                .block_on(async {
+                    let ctx = SessionContext::new_with_config(
+                        SessionConfig::new().with_target_partitions(2),
+                    );
+                    engine::register(&ctx, &pipeline, &by);
+                    ctx.register_parquet("applications", &path, ParquetReadOptions::default())
+                        .await?;
+                    ctx.sql(QUERY).await?.collect().await
+                })
+                .expect("the query runs");
+            let counts = KeyedCounts::from_batches(&batches, &pipeline, &by)
+                .and_then(|k| k.total(&pipeline, &by))
+                .expect("counts");
+            black_box(Report::new(&counts, &report_options, &[]).expect("a report"))
+        })
+    });
+    group.bench_function("count_parquet_unchecked_to_report", |b| {
+        b.iter(|| {
+            let counts = count_parquet_unchecked(&path, &pipeline, &by).expect("valid cells");
+            black_box(Report::new(&counts, &report_options, &[]).expect("a report"))
+        })
+    });
     group.bench_function("count_parquet_unchecked", |b| {
         b.iter(|| black_box(count_parquet_unchecked(&path, &pipeline, &by).expect("valid cells")))
     });
