@@ -51,7 +51,7 @@ use arrow::datatypes::Int32Type;
 use ballista::prelude::{SessionConfigExt, SessionContextExt};
 use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
 use datafusion::execution::{FunctionRegistry, SessionState, SessionStateBuilder};
-use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+use datafusion::prelude::{SessionConfig, SessionContext};
 use parquet::arrow::ArrowWriter;
 use positive_action::engine::{self, KeyedCounts};
 use positive_action::{
@@ -178,11 +178,18 @@ async fn run(dir: &str, cluster: Option<&str>) -> Result<(), Failure> {
     // to Ballista's own: register the function again, for the client's
     // planning.
     engine::register(&ctx, &pipeline, &by);
-    ctx.register_parquet("applications", dir, ParquetReadOptions::default())
-        .await?;
+    // Each file is checked (footer, page headers) before it is registered,
+    // so a corrupt one is an error naming it; the client plans over the
+    // same path the executors read, as Ballista needs.
+    engine::register_parquet(&ctx, "applications", dir).await?;
 
     let start = Instant::now();
-    let batches = ctx.sql(BY_FORCE).await?.collect().await?;
+    let query = async { ctx.sql(BY_FORCE).await?.collect().await };
+    // A failure in the data is found again in the files, naming file, row
+    // group, row and column.
+    let batches = query
+        .await
+        .map_err(|e| engine::locate(e, dir, &pipeline, &by))?;
     let by_force = KeyedCounts::from_batches(&batches, &pipeline, &by)?;
     eprintln!(
         "{url}: {} forces counted in {:.2} s (journeys checked: {})",

@@ -24,6 +24,12 @@
 //!   a `Binary` state and merge by adding counters, so any split into
 //!   files, row groups, batches and partitions, merged in any order,
 //!   gives the counts of one pass.
+//! - **Files, before and after.** The engine's Parquet reader and the
+//!   accumulator cannot say which file a row came from.
+//!   [`register_parquet`] checks every file as the crate's own readers do
+//!   before registering it, so a corrupt one is an error naming it; when
+//!   a query fails, [`locate`] reads the same files with the crate's
+//!   reader and returns the error naming file, row group, row and column.
 //! - **Journeys are not checked.** A candidate's rows may sit in
 //!   different partitions, so nothing checks that each stage was passed
 //!   before the next was entered. [`KeyedCounts::journeys_checked`] is
@@ -72,10 +78,12 @@ use crate::records::breakdown::Breakdown;
 use crate::records::pipeline::Pipeline;
 
 mod keyed;
+mod parquet;
 mod state;
 mod udaf;
 
 pub use keyed::KeyedCounts;
+pub use parquet::{locate, register_parquet};
 pub use udaf::{FUNCTION_NAME, FunnelCountsFunction};
 
 /// The `funnel_counts` aggregate for a pipeline and a breakdown, as

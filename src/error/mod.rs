@@ -649,6 +649,17 @@ pub enum Error {
         /// The error.
         error: Box<Error>,
     },
+    /// A query engine (DataFusion, Ballista) failed for a reason of its
+    /// own, not one this crate found in the data: a query that does not
+    /// plan, a cluster that cannot be reached. With the `datafusion`
+    /// feature, [`engine::locate`](crate::engine::locate) turns a failed
+    /// query over Parquet into the error naming file, row and column where
+    /// the data is at fault, and into this only where it is not.
+    #[error("query engine: {reason}")]
+    Engine {
+        /// The engine's message.
+        reason: String,
+    },
     // Interventions and lawful basis.
     /// An intervention names a target stage its pipeline does not have.
     #[error(
@@ -880,6 +891,7 @@ impl Error {
             Self::ArrowRow { .. } => "arrow_row",
             Self::ArrowInput { .. } => "arrow_input",
             Self::InFile { .. } => "in_file",
+            Self::Engine { .. } => "engine",
             Self::UnknownTargetStage { .. } => "unknown_target_stage",
             Self::InvalidIntervention { .. } => "invalid_intervention",
             Self::InvalidCohort { .. } => "invalid_cohort",

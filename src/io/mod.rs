@@ -149,6 +149,8 @@ mod parquet;
 
 #[cfg(feature = "arrow")]
 pub use self::arrow::{ArrowCounter, count_arrow, read_arrow};
+#[cfg(feature = "datafusion")]
+pub(crate) use self::parquet::checked_parquet_files;
 #[cfg(feature = "arrow")]
 pub use self::parquet::{count_parquet, count_parquet_unchecked, read_parquet};
 pub use crate::error::ArrowPlace;

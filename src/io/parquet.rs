@@ -244,6 +244,19 @@ pub fn count_parquet_unchecked(
     Ok(total.finish())
 }
 
+/// The Parquet files at `path`, each checked as every reader here checks
+/// a file before reading it (footer, page headers, column chunks within
+/// the file), for an engine that reads them itself.
+#[cfg(feature = "datafusion")]
+pub(crate) fn checked_parquet_files(path: &Path) -> Result<Vec<PathBuf>> {
+    let files = parquet_files(path)?;
+    for file in &files {
+        let shown: Arc<str> = file.display().to_string().into();
+        metadata(file, &shown, None)?;
+    }
+    Ok(files)
+}
+
 /// Every row of every file, fed to the CSV reader's rows.
 fn feed(path: &Path, options: &CsvOptions) -> Result<super::csv::Rows> {
     let files = parquet_files(path)?;

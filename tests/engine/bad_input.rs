@@ -1,7 +1,8 @@
 //! Bad input to the engine: a missing column, a column of the wrong type,
 //! the wrong number of arguments, a null stage, an unknown stage or
 //! outcome, a corrupt Parquet file, a result that is not funnel counts.
-//! Each is an error naming what is wrong and where; none panics.
+//! Each is an error naming what is wrong and where (the file too, through
+//! `register_parquet` and `locate`); none panics.
 
 use std::sync::Arc;
 
@@ -175,6 +176,142 @@ fn a_corrupt_parquet_file_is_an_error() {
     });
     let err = message(result);
     assert!(err.to_lowercase().contains("parquet"), "{err}");
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[test]
+fn register_parquet_names_the_corrupt_file() {
+    let data = dataset(20);
+    let (folder, files) = write_folder(&data.rows, "engine-register-corrupt", 64);
+    let bytes = std::fs::read(&files[3]).expect("written");
+    std::fs::write(&files[3], &bytes[..bytes.len() / 2]).expect("writable");
+    let ctx = SessionContext::new();
+    let err = runtime()
+        .block_on(engine::register_parquet(&ctx, "applications", &folder))
+        .expect_err("a file cut short");
+    assert_eq!(err.code(), "arrow_input");
+    assert!(
+        err.to_string().contains(&files[3].display().to_string()),
+        "{err}"
+    );
+    // Nothing was registered.
+    assert!(!ctx.table_exist("applications").expect("a table name"));
+
+    // Whole again, the folder registers and the query runs.
+    std::fs::write(&files[3], &bytes).expect("writable");
+    engine::register(&ctx, &data.pipeline, &super::by());
+    let batches = runtime()
+        .block_on(async {
+            engine::register_parquet(&ctx, "applications", &folder)
+                .await
+                .map_err(|e| DataFusionError::External(Box::new(e)))?;
+            ctx.sql("SELECT force, funnel_counts(stage, outcome, sex, ethnicity) FROM applications GROUP BY force")
+                .await?
+                .collect()
+                .await
+        })
+        .expect("a clean folder");
+    let counts = KeyedCounts::from_batches(&batches, &data.pipeline, &super::by()).expect("counts");
+    assert_eq!(counts.counts.len(), 3);
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[test]
+fn register_parquet_names_a_folder_without_parquet_files() {
+    let folder = super::super::arrow::temp_folder("engine-register-empty");
+    let ctx = SessionContext::new();
+    let err = runtime()
+        .block_on(engine::register_parquet(&ctx, "applications", &folder))
+        .expect_err("no files");
+    assert!(err.to_string().contains("no .parquet file"), "{err}");
+    assert!(
+        err.to_string().contains(&folder.display().to_string()),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// A bad cell in one file of a folder fails the query; `locate` names the
+/// file, the row group, the row within it, the column and the value.
+#[test]
+fn locate_names_the_file_row_and_column_of_a_bad_cell() {
+    let mut data = dataset(40);
+    let in_file: Vec<usize> = (0..data.rows.len())
+        .filter(|&i| data.rows[i].force == "Essex" && data.rows[i].month == "2025-05")
+        .collect();
+    // The 8th row of Essex's May file (row group 1 of groups of 5 rows,
+    // row 2 within it, row 7 of the file) names a stage the pipeline
+    // does not have.
+    let bad = in_file[7];
+    data.rows[bad].stage = "fitness retest".to_owned();
+    let (folder, files) = write_folder(&data.rows, "engine-locate", 5);
+    let ctx = SessionContext::new();
+    engine::register(&ctx, &data.pipeline, &super::by());
+    let err = runtime().block_on(async {
+        engine::register_parquet(&ctx, "applications", &folder)
+            .await
+            .expect("every file is sound Parquet");
+        let query = async {
+            ctx.sql("SELECT force, funnel_counts(stage, outcome, sex, ethnicity) FROM applications GROUP BY force")
+                .await?
+                .collect()
+                .await
+        };
+        query
+            .await
+            .map_err(|e| engine::locate(e, &folder, &data.pipeline, &super::by()))
+            .expect_err("a stage not in the pipeline")
+    });
+    let essex_may = files
+        .iter()
+        .find(|f| f.ends_with("Essex-2025-05.parquet"))
+        .expect("written");
+    let text = err.to_string();
+    assert_eq!(err.code(), "arrow_row", "{text}");
+    assert!(text.contains(&essex_may.display().to_string()), "{text}");
+    assert!(text.contains("column stage"), "{text}");
+    assert!(text.contains("fitness retest"), "{text}");
+    match &err {
+        positive_action::Error::ArrowRow { place, .. } => {
+            assert_eq!(
+                place.file.as_deref(),
+                Some(essex_may.display().to_string().as_str())
+            );
+            assert_eq!((place.batch, place.row), (1, 2), "{text}");
+        }
+        other => panic!("expected a row error, got {other}"),
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// A failure that is not in the files (here, a query that does not plan)
+/// is the engine's, as `Error::Engine`.
+#[test]
+fn locate_leaves_a_failure_outside_the_files_to_the_engine() {
+    let data = dataset(10);
+    let (folder, _) = write_folder(&data.rows, "engine-locate-clean", 64);
+    let ctx = SessionContext::new();
+    engine::register(&ctx, &data.pipeline, &super::by());
+    let err = runtime().block_on(async {
+        engine::register_parquet(&ctx, "applications", &folder)
+            .await
+            .expect("sound Parquet");
+        let query = async {
+            ctx.sql("SELECT funnel_counts(stage) FROM applications")
+                .await?
+                .collect()
+                .await
+        };
+        query
+            .await
+            .map_err(|e| engine::locate(e, &folder, &data.pipeline, &super::by()))
+            .expect_err("the wrong number of arguments")
+    });
+    assert_eq!(err.code(), "engine", "{err}");
+    assert!(
+        err.to_string().contains("funnel_counts takes 4 arguments"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&folder);
 }
 
