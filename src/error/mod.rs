@@ -652,7 +652,7 @@ pub enum Error {
     /// A query engine (DataFusion, Ballista) failed for a reason of its
     /// own, not one this crate found in the data: a query that does not
     /// plan, a cluster that cannot be reached. With the `datafusion`
-    /// feature, [`engine::locate`](crate::engine::locate) turns a failed
+    /// feature, `engine::locate` turns a failed
     /// query over Parquet into the error naming file, row and column where
     /// the data is at fault, and into this only where it is not.
     #[error("query engine: {reason}")]

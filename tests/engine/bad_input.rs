@@ -231,6 +231,27 @@ fn register_parquet_names_a_folder_without_parquet_files() {
     let _ = std::fs::remove_dir_all(&folder);
 }
 
+/// Registers the folder's files as `applications` and runs a query that
+/// must fail, its failure located in the files.
+fn failed_query(
+    folder: &std::path::Path,
+    pipeline: &Pipeline,
+    sql: &str,
+) -> positive_action::Error {
+    let ctx = SessionContext::new();
+    engine::register(&ctx, pipeline, &super::by());
+    runtime().block_on(async {
+        engine::register_parquet(&ctx, "applications", folder)
+            .await
+            .expect("every file is sound Parquet");
+        let query = async { ctx.sql(sql).await?.collect().await };
+        query
+            .await
+            .map_err(|e| engine::locate(e, folder, pipeline, &super::by()))
+            .expect_err("a query that fails")
+    })
+}
+
 /// A bad cell in one file of a folder fails the query; `locate` names the
 /// file, the row group, the row within it, the column and the value.
 #[test]
@@ -245,23 +266,11 @@ fn locate_names_the_file_row_and_column_of_a_bad_cell() {
     let bad = in_file[7];
     data.rows[bad].stage = "fitness retest".to_owned();
     let (folder, files) = write_folder(&data.rows, "engine-locate", 5);
-    let ctx = SessionContext::new();
-    engine::register(&ctx, &data.pipeline, &super::by());
-    let err = runtime().block_on(async {
-        engine::register_parquet(&ctx, "applications", &folder)
-            .await
-            .expect("every file is sound Parquet");
-        let query = async {
-            ctx.sql("SELECT force, funnel_counts(stage, outcome, sex, ethnicity) FROM applications GROUP BY force")
-                .await?
-                .collect()
-                .await
-        };
-        query
-            .await
-            .map_err(|e| engine::locate(e, &folder, &data.pipeline, &super::by()))
-            .expect_err("a stage not in the pipeline")
-    });
+    let err = failed_query(
+        &folder,
+        &data.pipeline,
+        "SELECT force, funnel_counts(stage, outcome, sex, ethnicity) FROM applications GROUP BY force",
+    );
     let essex_may = files
         .iter()
         .find(|f| f.ends_with("Essex-2025-05.parquet"))
@@ -290,23 +299,11 @@ fn locate_names_the_file_row_and_column_of_a_bad_cell() {
 fn locate_leaves_a_failure_outside_the_files_to_the_engine() {
     let data = dataset(10);
     let (folder, _) = write_folder(&data.rows, "engine-locate-clean", 64);
-    let ctx = SessionContext::new();
-    engine::register(&ctx, &data.pipeline, &super::by());
-    let err = runtime().block_on(async {
-        engine::register_parquet(&ctx, "applications", &folder)
-            .await
-            .expect("sound Parquet");
-        let query = async {
-            ctx.sql("SELECT funnel_counts(stage) FROM applications")
-                .await?
-                .collect()
-                .await
-        };
-        query
-            .await
-            .map_err(|e| engine::locate(e, &folder, &data.pipeline, &super::by()))
-            .expect_err("the wrong number of arguments")
-    });
+    let err = failed_query(
+        &folder,
+        &data.pipeline,
+        "SELECT funnel_counts(stage) FROM applications",
+    );
     assert_eq!(err.code(), "engine", "{err}");
     assert!(
         err.to_string().contains("funnel_counts takes 4 arguments"),
