@@ -27,9 +27,11 @@ use crate::records::pipeline::Pipeline;
 /// file is then an error naming it, rather than the engine's error (or
 /// panic, or a read of minutes) from somewhere inside it.
 ///
-/// The check reads each file's footer and page headers, not its data:
-/// on the 1 M-candidate file of the benches (15.1 MB) it adds about 2% to
-/// the crate's own checked count.
+/// The check reads each file's footer and page headers, not its data.
+/// In `benches/engine.rs`, a fresh context with the 1 M-candidate file
+/// (15.1 MB) registered this way, queried and reported on takes 20.6–20.7
+/// ms, against 20.2 ms registered with DataFusion's own
+/// `register_parquet` (release build, two rounds, 4 December 2026).
 ///
 /// ```no_run
 /// use datafusion::prelude::SessionContext;
