@@ -624,8 +624,8 @@ impl Report {
     ///
     /// let published = report.representation.as_ref().ok_or("the section is kept")?;
     /// let rank = published.sections.iter()
-    ///     .find(|s| s.scope.to_string() == "rank chief_superintendent").unwrap();
-    /// let women = rank.row(&g("female")?).unwrap();
+    ///     .find(|s| s.scope.to_string() == "rank chief_superintendent").ok_or("the rank's section")?;
+    /// let women = rank.row(&g("female")?).ok_or("the women's row")?;
     /// assert_eq!(women.headcount, None); // 3 is small
     /// assert_eq!(women.share, None);
     /// assert!(women.withheld.contains(&"headcount".to_owned()));

@@ -564,7 +564,7 @@ impl Workforce {
     /// use positive_action::records::Rank;
     /// use positive_action::stats::{ChiSquare, FisherExact, TwoByTwo, ZTest, rate, rate_ratio};
     ///
-    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("a valid date");
     /// let unit = Unit::new("Harbour")?;
     /// let mut people = Vec::new();
     /// for n in 0..40 {
@@ -574,11 +574,11 @@ impl Workforce {
     ///         Profile::parse([("sex", sex)])?,
     ///         Rank::CONSTABLE,
     ///         unit.clone(),
-    ///         day(2018, 9, 3),
+    ///         day(2018, 9, 3)?,
     ///     );
     ///     // 4 of the 10 women and 3 of the 30 men leave in 2024/25.
     ///     let leaves = n < 4 || (10..13).contains(&n);
-    ///     people.push(if leaves { person.left_on(day(2024, 12, 31))? } else { person });
+    ///     people.push(if leaves { person.left_on(day(2024, 12, 31)?)? } else { person });
     /// }
     /// let workforce = Workforce::new(&RankStructure::police(), people)?;
     /// let attrition = workforce.attrition(

@@ -519,7 +519,7 @@ impl Workforce {
     /// use positive_action::records::Rank;
     /// use positive_action::stats::rate;
     ///
-    /// let day = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+    /// let day = NaiveDate::from_ymd_opt(2025, 3, 31).ok_or("a valid date")?;
     /// let person = |id: &str, religion| -> positive_action::Result<Person> {
     ///     Ok(Person::new(CandidateId::from_external(id), Profile::parse([("religion", religion)])?,
     ///                    Rank::CONSTABLE, Unit::new("North")?, day))

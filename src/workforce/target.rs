@@ -46,8 +46,8 @@ impl ExpectedLeavers {
     /// use chrono::NaiveDate;
     /// use positive_action::workforce::ExpectedLeavers;
     ///
-    /// let from = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
-    /// let to = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+    /// let from = NaiveDate::from_ymd_opt(2025, 3, 31).ok_or("a valid date")?;
+    /// let to = NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("a valid date")?;
     /// let one_year = ExpectedLeavers::annual_rate(0.037, from, to)?;
     /// let ExpectedLeavers::Rate(r) = one_year else { unreachable!() };
     /// assert!((r - 0.037).abs() < 1e-4); // 365 days is a hair under a year
