@@ -152,6 +152,9 @@ fn an_unknown_stage_or_outcome_is_named_by_column_and_row() {
     assert!(err.contains("offer"), "{err}");
 }
 
+/// Registered with DataFusion's own `register_parquet`, a corrupt file is
+/// the engine's error (no panic), which need not name the file; the next
+/// test registers through the crate, whose error does.
 #[test]
 fn a_corrupt_parquet_file_is_an_error() {
     let data = dataset(20);
